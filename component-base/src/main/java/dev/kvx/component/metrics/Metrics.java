@@ -1,0 +1,61 @@
+package dev.kvx.component.metrics;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * One Prometheus registry per component. Several components may share a JVM (in {@code kvx up}),
+ * each with its own /metrics page, so nothing goes to Micrometer's global registry.
+ *
+ * <p>Each registry carries the JVM and process series (process_start_time_seconds,
+ * process_uptime_seconds, process_cpu_usage, process_files_open_files, jvm_memory_*, jvm_gc_*,
+ * jvm_threads_*, jvm_classes_*): in one JVM they describe the shared process on every page, as
+ * they would for a Kubernetes component.
+ */
+public final class Metrics implements AutoCloseable {
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gcMetrics;
+
+  private Metrics(PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics) {
+    this.registry = registry;
+    this.gcMetrics = gcMetrics;
+  }
+
+  /** A new registry for one component, with the JVM and process binders bound. */
+  public static Metrics create() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    MeterBinder[] binders = {
+      new UptimeMetrics(),
+      new ProcessorMetrics(),
+      new FileDescriptorMetrics(),
+      new JvmMemoryMetrics(),
+      gc,
+      new JvmThreadMetrics(),
+      new ClassLoaderMetrics(),
+    };
+    for (MeterBinder binder : binders) {
+      binder.bindTo(registry);
+    }
+    return new Metrics(registry, gc);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Stops the GC listener and closes the registry. */
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
+}
