@@ -94,7 +94,7 @@ public final class RecordingListener implements WatchListener {
     return error;
   }
 
-  static List<String> names(List<WatchEvent> events) {
+  public static List<String> names(List<WatchEvent> events) {
     List<String> out = new ArrayList<>();
     for (WatchEvent e : events) {
       out.add(e.type() + " " + e.kv().key() + "@" + e.revision());

@@ -61,6 +61,10 @@ public final class EtcdStorage implements Storage {
             .connectTimeout(Duration.ofSeconds(5))
             // Fail calls while etcd is unreachable (→ Unavailable) instead of queueing forever.
             .waitForReady(false)
+            // Reads are retried on UNAVAILABLE (e.g. during a leader change); keep that short so
+            // a lost etcd becomes a 503 in about a second, not after several.
+            .retryDelay(100)
+            .retryMaxDelay(1000)
             .build());
   }
 
