@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class Foreground<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Foreground.class);
-  static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
+  static final Duration STOP_DEADLINE = Duration.ofSeconds(20);
+  static final Duration VERTX_CLOSE_DEADLINE = Duration.ofSeconds(10);
 
   private final String name;
   private final Function<Vertx, Future<T>> start;
@@ -51,7 +52,7 @@ public final class Foreground<T> {
       // The message says what to fix (a port in use, etcd unreachable); the trace is for debugging.
       LOG.error("{} failed to start: {}", name, cause.toString());
       LOG.debug("{} start failure", name, cause);
-      close(vertx.close());
+      awaitStopped(vertx.close(), VERTX_CLOSE_DEADLINE);
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -60,7 +61,10 @@ public final class Foreground<T> {
             new Thread(
                 () -> {
                   LOG.info("{} shutting down", name);
-                  close(stop.apply(component).transform(ignored -> vertx.close()));
+                  // Two steps from this thread: closing Vert.x from one of its own event loops
+                  // would complete the close future on an executor that has just terminated.
+                  awaitStopped(stop.apply(component), STOP_DEADLINE);
+                  awaitStopped(vertx.close(), VERTX_CLOSE_DEADLINE);
                   stopped.countDown();
                 },
                 "kvx-shutdown-" + name));
@@ -73,12 +77,11 @@ public final class Foreground<T> {
     return 0;
   }
 
-  private void close(Future<?> closing) {
+  private void awaitStopped(Future<?> closing, Duration deadline) {
     try {
-      closing.toCompletionStage().toCompletableFuture()
-          .get(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      closing.toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      LOG.warn("{} did not stop cleanly within {}s: {}", name, STOP_DEADLINE.toSeconds(), e.toString());
+      LOG.warn("{} did not stop cleanly within {}s: {}", name, deadline.toSeconds(), e.toString());
     }
   }
 }
