@@ -17,13 +17,19 @@ import io.vertx.core.Future;
  *       fails with {@link StorageException.Conflict} carrying the current value; an absent key
  *       fails with {@link StorageException.KeyNotFound}. An expected revision of 0 means "any".
  *   <li>{@code watch(prefix, startRevision)} delivers, in revision order, every change to keys under
- *       the prefix with {@code revision >= startRevision}. A start revision at or below the
- *       compacted revision fails the watch with {@link StorageException.Compacted}.
+ *       the prefix with {@code revision >= startRevision}; {@code 0} means "from the next write"
+ *       (etcd's semantics). A start revision at or below the compacted revision, or older than
+ *       the history a backend retains, fails the watch with {@link StorageException.Compacted}
+ *       (etcd alone still serves a watch from exactly its compacted revision: do not rely on
+ *       either outcome at that one revision).
+ *   <li>Values are not copied: a caller must not modify an array after handing it to a write or
+ *       receiving it from a read or an event.
  * </ul>
  *
- * <p>Threading: no method blocks. Returned futures complete on the calling Vert.x context when
- * called from one. Watch listeners are called on a backend thread, in order, one call at a time;
- * they must return quickly.
+ * <p>Threading: no method blocks (except {@link #close}, which may wait briefly for in-flight
+ * work). Returned futures complete on the calling Vert.x context when called from one, otherwise
+ * on a backend thread, where callbacks must not block. Watch listeners are called on a backend
+ * thread, in order, one call at a time; they must return quickly.
  */
 public interface Storage extends AutoCloseable {
 

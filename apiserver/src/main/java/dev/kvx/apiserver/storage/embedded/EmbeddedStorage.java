@@ -183,7 +183,9 @@ public final class EmbeddedStorage implements Storage {
     if (!queue.offer(new PendingWrite(Kind.STOP, null, null, 0))) {
       writer.interrupt(); // the queue is full; the writer fails what is left
     }
-    if (Thread.currentThread() != writer) {
+    // From the writer (a callback) or the dispatcher (a listener) waiting would deadlock: the
+    // writer winds down on its own.
+    if (Thread.currentThread() != writer && !hub.onDispatcherThread()) {
       try {
         writer.join(TimeUnit.SECONDS.toMillis(30));
       } catch (InterruptedException e) {

@@ -62,6 +62,11 @@ final class WatchHub {
     post(() -> history.compact(revision));
   }
 
+  /** Whether the caller is the dispatcher thread, i.e. a watch listener. */
+  boolean onDispatcherThread() {
+    return Thread.currentThread() == dispatcherThread;
+  }
+
   /** Ends every watch with {@code reason} and stops the dispatcher thread. */
   void close(Throwable reason) {
     post(

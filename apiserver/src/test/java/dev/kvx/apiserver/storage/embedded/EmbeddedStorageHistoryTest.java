@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kvx.apiserver.storage.RecordingListener;
 import dev.kvx.apiserver.storage.StorageException;
 import dev.kvx.apiserver.storage.StorageWatch;
+import dev.kvx.apiserver.storage.WatchEvent;
+import dev.kvx.apiserver.storage.WatchListener;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,31 @@ class EmbeddedStorageHistoryTest {
 
     assertThat(l.awaitError()).isInstanceOf(StorageException.Unavailable.class);
     assertThat(s.create("/registry/pods/default/a", new byte[0]).cause())
+        .isInstanceOf(StorageException.Unavailable.class);
+  }
+
+  @Test
+  void aListenerMayCloseTheStoreWithoutStallingIt() throws Exception {
+    EmbeddedStorage s = EmbeddedStorage.inMemory();
+    CompletableFuture<Void> closedFromListener = new CompletableFuture<>();
+    s.watch(
+        "/registry/",
+        0,
+        new WatchListener() {
+          @Override
+          public void onEvents(List<WatchEvent> events) {
+            s.close();
+            closedFromListener.complete(null);
+          }
+
+          @Override
+          public void onError(Throwable error) {}
+        });
+
+    await(s.create("/registry/pods/default/a", new byte[0]));
+
+    closedFromListener.get(2, TimeUnit.SECONDS); // waiting for the writer here would deadlock
+    assertThat(s.create("/registry/pods/default/b", new byte[0]).cause())
         .isInstanceOf(StorageException.Unavailable.class);
   }
 }
