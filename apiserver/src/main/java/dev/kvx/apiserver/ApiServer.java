@@ -1,8 +1,24 @@
 package dev.kvx.apiserver;
 
+import dev.kvx.apiserver.auth.Kubeconfigs;
+import dev.kvx.apiserver.auth.Pki;
+import dev.kvx.apiserver.cache.WatchCache;
+import dev.kvx.apiserver.registry.ResourceRegistry;
+import dev.kvx.apiserver.registry.ResourceType;
+import dev.kvx.apiserver.storage.InstrumentedStorage;
+import dev.kvx.apiserver.storage.Storage;
+import dev.kvx.apiserver.storage.Storages;
+import dev.kvx.component.metrics.Metrics;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running API server: HTTPS on {@link #port()}, with its PKI and admin kubeconfig under the data
@@ -10,26 +26,98 @@ import java.nio.file.Path;
  */
 public final class ApiServer {
 
-  private final ApiServerOptions options;
-  private final int port;
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  /** Events each resource keeps for watches that resume from an older resourceVersion. */
+  private static final int WATCH_HISTORY = 10_000;
 
-  private ApiServer(ApiServerOptions options, int port) {
+  private final ApiServerOptions options;
+  private final Storage storage;
+  private final WatchCache cache;
+  private final Metrics metrics;
+  private final HttpServer server;
+  private final ResourceRegistry registry;
+
+  private ApiServer(
+      ApiServerOptions options, Storage storage, WatchCache cache, Metrics metrics, HttpServer server,
+      ResourceRegistry registry) {
     this.options = options;
-    this.port = port;
+    this.storage = storage;
+    this.cache = cache;
+    this.metrics = metrics;
+    this.server = server;
+    this.registry = registry;
   }
 
   /** Opens storage, writes PKI and kubeconfig when missing, and starts serving. */
   public static Future<ApiServer> start(Vertx vertx, ApiServerOptions options) {
-    return Future.failedFuture(new UnsupportedOperationException("not wired yet"));
+    Metrics metrics = Metrics.create();
+    ResourceRegistry registry = ResourceRegistry.withBuiltins();
+    return vertx.executeBlocking(() -> {
+      Files.createDirectories(options.dataDir());
+      Pki pki = Pki.loadOrCreate(options.dataDir(), List.of(options.bindAddress()));
+      Storage raw = Storages.open(vertx, options.etcdServers(), options.dataDir(), options.inMemory());
+      return new Opened(pki, new InstrumentedStorage(raw, metrics.registry()));
+    }).compose(opened -> {
+      WatchCache cache = new WatchCache(vertx, opened.storage, WATCH_HISTORY);
+      for (ResourceType t : registry.storageTypes()) {
+        cache.track(t.storagePrefix());
+        Gauge.builder("apiserver_storage_objects", () -> cache.count(t.storagePrefix()))
+            .description("Number of stored objects at the time of last check split by kind.")
+            .tag("resource", t.groupResource())
+            .register(metrics.registry());
+      }
+      registry.onAdd(t -> cache.track(t.storagePrefix()));
+      return cache.start()
+          .compose(v -> {
+            ApiRoutes routes = new ApiRoutes(vertx, options, registry, opened.storage, cache, opened.pki, metrics);
+            HttpServerOptions http = new HttpServerOptions()
+                .setHost(options.bindAddress())
+                .setPort(options.securePort())
+                .setMaxInitialLineLength(16 * 1024)
+                .setCompressionSupported(false);
+            return vertx.createHttpServer(routes.tls(http))
+                .requestHandler(routes.router())
+                .listen()
+                .compose(server -> routes.bootstrap().map(server));
+          })
+          .compose(server -> vertx.executeBlocking(() -> {
+            String host = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
+                ? "127.0.0.1" : options.bindAddress();
+            Kubeconfigs.writeAdmin(options.kubeconfigPath(), "https://" + hostPort(host, server.actualPort()),
+                opened.pki);
+            LOG.info("API server listening on https://{}:{} (storage: {}); kubeconfig {}", options.bindAddress(),
+                server.actualPort(), opened.storage.backendName(), options.kubeconfigPath());
+            return new ApiServer(options, opened.storage, cache, metrics, server, registry);
+          }))
+          .onFailure(t -> {
+            cache.close();
+            opened.storage.close();
+          });
+    });
   }
+
+  private static String hostPort(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  private record Opened(Pki pki, Storage storage) {}
 
   /** The HTTPS port actually bound. */
   public int port() {
-    return port;
+    return server.actualPort();
   }
 
   public ApiServerOptions options() {
     return options;
+  }
+
+  public ResourceRegistry registry() {
+    return registry;
+  }
+
+  /** The server's own metrics registry (what /metrics renders). */
+  public io.micrometer.prometheusmetrics.PrometheusMeterRegistry meterRegistry() {
+    return metrics.registry();
   }
 
   /** The admin kubeconfig written for this server. */
@@ -39,6 +127,11 @@ public final class ApiServer {
 
   /** Stops serving and closes storage. */
   public Future<Void> close() {
-    return Future.succeededFuture();
+    return server.close().eventually(() -> {
+      cache.close();
+      storage.close();
+      metrics.close();
+      return Future.succeededFuture();
+    });
   }
 }

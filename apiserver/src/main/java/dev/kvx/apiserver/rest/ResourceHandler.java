@@ -68,6 +68,10 @@ public final class ResourceHandler implements Handler<RoutingContext> {
     return decoder;
   }
 
+  public WatchHandler watches() {
+    return watches;
+  }
+
   @Override
   public void handle(RoutingContext rc) {
     MultiMap q = rc.queryParams();

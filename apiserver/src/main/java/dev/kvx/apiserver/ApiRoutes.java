@@ -1,0 +1,217 @@
+package dev.kvx.apiserver;
+
+import dev.kvx.apiserver.auth.Authenticator;
+import dev.kvx.apiserver.auth.Pki;
+import dev.kvx.apiserver.auth.ServerTls;
+import dev.kvx.apiserver.auth.UserInfo;
+import dev.kvx.apiserver.cache.WatchCache;
+import dev.kvx.apiserver.discovery.Discovery;
+import dev.kvx.apiserver.errors.Statuses;
+import dev.kvx.apiserver.json.Json;
+import dev.kvx.apiserver.openapi.OpenApiV3;
+import dev.kvx.apiserver.protobuf.ProtobufBodies;
+import dev.kvx.apiserver.registry.ResourceRegistry;
+import dev.kvx.apiserver.registry.ResourceType;
+import dev.kvx.apiserver.rest.ApiMetrics;
+import dev.kvx.apiserver.rest.BodyDecoder;
+import dev.kvx.apiserver.rest.NamespaceLifecycle;
+import dev.kvx.apiserver.rest.ObjectStore;
+import dev.kvx.apiserver.rest.RequestInfo;
+import dev.kvx.apiserver.rest.ResourceHandler;
+import dev.kvx.apiserver.rest.ResourceOperations;
+import dev.kvx.apiserver.rest.Responses;
+import dev.kvx.apiserver.storage.Storage;
+import dev.kvx.apiserver.strategy.Strategies;
+import dev.kvx.component.metrics.Metrics;
+import dev.kvx.component.server.ComponentRoutes;
+import dev.kvx.component.server.HealthCheck;
+import dev.kvx.component.server.HealthChecks;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Wires the API server's HTTP surface: authentication, request metrics, body limits, health and
+ * metrics endpoints, discovery, OpenAPI and the resource handler, in kube-apiserver's order.
+ */
+final class ApiRoutes {
+
+  /** Paths kube-apiserver's RBAC bootstrap lets anyone read (system:public-info-viewer). */
+  private static final Set<String> PUBLIC = Set.of("/healthz", "/livez", "/readyz", "/version");
+  static final String USER_KEY = "kvx.user";
+
+  private final Vertx vertx;
+  private final ApiServerOptions options;
+  private final ResourceRegistry registry;
+  private final Storage storage;
+  private final WatchCache cache;
+  private final Pki pki;
+  private final Metrics metrics;
+  private final ApiMetrics apiMetrics;
+  private final Authenticator authenticator;
+  private final ResourceOperations ops;
+  private final ResourceHandler resources;
+  private final Discovery discovery;
+  private final OpenApiV3 openApi;
+
+  ApiRoutes(Vertx vertx, ApiServerOptions options, ResourceRegistry registry, Storage storage,
+      WatchCache cache, Pki pki, Metrics metrics) {
+    this.vertx = vertx;
+    this.options = options;
+    this.registry = registry;
+    this.storage = storage;
+    this.cache = cache;
+    this.pki = pki;
+    this.metrics = metrics;
+    this.apiMetrics = new ApiMetrics(metrics.registry());
+    this.authenticator = new Authenticator(pki);
+    ObjectStore store = new ObjectStore(storage);
+    ResourceType namespaces = registry.find("", "v1", "namespaces").orElseThrow();
+    Strategies strategies = new Strategies();
+    this.ops = new ResourceOperations(store, strategies, new NamespaceLifecycle(cache, store, namespaces));
+    this.resources = new ResourceHandler(vertx, registry, ops, cache,
+        new BodyDecoder(ProtobufBodies::decode),
+        (type, objects, includeObject, rv, cont, v1beta1, withColumns) -> {
+          throw Statuses.notAcceptable("Table output is not wired yet");
+        });
+    this.resources.watches().bindMetrics(metrics.registry());
+    this.discovery = new Discovery(registry);
+    this.openApi = new OpenApiV3(registry);
+  }
+
+  HttpServerOptions tls(HttpServerOptions http) {
+    return ServerTls.apply(http, pki);
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::recordMetrics);
+    router.route().handler(this::authenticate);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(ApiServerOptions.MAX_REQUEST_BODY_BYTES));
+
+    HealthChecks health = new HealthChecks()
+        .add("etcd", () -> storage.currentRevision().mapEmpty())
+        .addReadyz("watch-cache", HealthCheck.of(cache::isReady));
+    ComponentRoutes.mount(router, health, metrics.registry());
+
+    router.get("/version").handler(rc -> Responses.json(rc, 200, discovery.version()));
+    router.get("/api").handler(rc -> discoveryRoot(rc, true));
+    router.get("/apis").handler(rc -> discoveryRoot(rc, false));
+    router.get("/api/:version").handler(rc -> groupVersion(rc, "", rc.pathParam("version")));
+    router.get("/apis/:group").handler(rc -> {
+      ObjectNode g = discovery.apiGroup(rc.pathParam("group"));
+      respondOr404(rc, g);
+    });
+    router.get("/apis/:group/:version").handler(rc -> groupVersion(rc, rc.pathParam("group"), rc.pathParam("version")));
+    router.get("/openapi/v3").handler(rc -> Responses.json(rc, 200, openApi.index()));
+    router.get("/openapi/v3/api/:version").handler(rc -> openApiDoc(rc, "", rc.pathParam("version")));
+    router.get("/openapi/v3/apis/:group/:version").handler(rc -> openApiDoc(rc, rc.pathParam("group"), rc.pathParam("version")));
+    router.route("/api/*").handler(resources);
+    router.route("/apis/*").handler(resources);
+    router.route().handler(rc -> Responses.error(rc, Statuses.pathNotFound(rc.normalizedPath())));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private void discoveryRoot(RoutingContext rc, boolean core) {
+    String form = Discovery.negotiate(rc.request().getHeader("Accept"));
+    if (form.equals("legacy")) {
+      Responses.json(rc, 200, core ? discovery.apiVersions(serverAddress(rc)) : discovery.apiGroupList());
+    } else {
+      Responses.send(rc, 200, Discovery.contentType(form),
+          io.vertx.core.buffer.Buffer.buffer(Json.bytes(discovery.aggregated(core, form))));
+    }
+  }
+
+  private static String serverAddress(RoutingContext rc) {
+    return rc.request().authority() == null ? "" : rc.request().authority().toString();
+  }
+
+  private void groupVersion(RoutingContext rc, String group, String version) {
+    respondOr404(rc, discovery.apiResourceList(group, version));
+  }
+
+  private void openApiDoc(RoutingContext rc, String group, String version) {
+    ObjectNode doc = openApi.document(group, version);
+    if (doc == null) {
+      Responses.error(rc, Statuses.pathNotFound(rc.normalizedPath()));
+      return;
+    }
+    rc.response().putHeader("Cache-Control", "public, immutable");
+    Responses.json(rc, 200, doc);
+  }
+
+  private static void respondOr404(RoutingContext rc, ObjectNode body) {
+    if (body == null) {
+      Responses.error(rc, Statuses.pathNotFound(rc.normalizedPath()));
+    } else {
+      Responses.json(rc, 200, body);
+    }
+  }
+
+  private void authenticate(RoutingContext rc) {
+    Optional<UserInfo> user = authenticator.authenticate(rc.request());
+    if (user.isPresent()) {
+      rc.put(USER_KEY, user.get());
+      rc.next();
+      return;
+    }
+    String path = rc.normalizedPath();
+    if (PUBLIC.contains(path) || path.startsWith("/livez/") || path.startsWith("/readyz/") || path.startsWith("/healthz/")) {
+      rc.next();
+      return;
+    }
+    Responses.error(rc, Statuses.unauthorized("Unauthorized"));
+  }
+
+  private void recordMetrics(RoutingContext rc) {
+    long start = System.nanoTime();
+    rc.addEndHandler(v -> {
+      RequestInfo info = rc.get(ResourceHandler.INFO_KEY);
+      if (info == null) {
+        return; // non-resource requests (discovery, health) are not broken out upstream either
+      }
+      String scope = info.name() != null ? "resource" : info.namespace() != null ? "namespace" : "cluster";
+      apiMetrics.record(info, scope, rc.response().getStatusCode(), System.nanoTime() - start);
+    });
+    rc.next();
+  }
+
+  private void failure(RoutingContext rc) {
+    if (rc.failure() != null) {
+      Responses.error(rc, rc.failure());
+    } else if (rc.statusCode() == 413) {
+      Responses.error(rc, Statuses.requestEntityTooLarge("the request body is larger than the limit of "
+          + ApiServerOptions.MAX_REQUEST_BODY_BYTES + " bytes"));
+    } else {
+      int code = rc.statusCode() < 400 ? 500 : rc.statusCode();
+      Responses.error(rc, code == 404 ? Statuses.pathNotFound(rc.normalizedPath())
+          : code < 500 ? Statuses.badRequest("bad request (" + code + ")") : Statuses.internalError("status " + code));
+    }
+  }
+
+  /** Creates the namespaces every cluster has (default, kube-system, kube-public, kube-node-lease). */
+  Future<Void> bootstrap() {
+    ResourceType ns = registry.find("", "v1", "namespaces").orElseThrow();
+    List<Future<?>> all = new ArrayList<>();
+    for (String name : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+      ObjectNode obj = Json.object();
+      obj.put("apiVersion", "v1");
+      obj.put("kind", "Namespace");
+      obj.putObject("metadata").put("name", name);
+      all.add(ops.store().get(ns, null, name)
+          .recover(e -> Statuses.isNotFound(e) ? ops.create(ns, null, obj, false) : Future.failedFuture(e))
+          .recover(e -> Statuses.isAlreadyExists(e) ? Future.succeededFuture() : Future.failedFuture(e)));
+    }
+    return Future.all(all).mapEmpty();
+  }
+}
