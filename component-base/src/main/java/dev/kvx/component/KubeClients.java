@@ -9,12 +9,12 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 
 /**
- * Builds the fabric8 client a component talks to the API server with, from its {@code
- * --kubeconfig} file, on fabric8's Vert.x 5 HTTP client.
+ * Builds the fabric8 client a component talks to the API server with, from its {@code --kubeconfig}
+ * file, on fabric8's Vert.x 5 HTTP client.
  *
- * <p>Timeouts: 10 s to connect, 30 s per request (a full list of a large cluster must fit),
- * watches reconnect after 1 s and forever. The user agent names the component, as upstream's
- * {@code kube-scheduler/v1.x} does, so API server logs and metrics tell the components apart.
+ * <p>Timeouts: 10 s to connect, 30 s per request (a full list of a large cluster must fit), watches
+ * reconnect after 1 s and forever. The user agent names the component, as upstream's {@code
+ * kube-scheduler/v1.x} does, so API server logs and metrics tell the components apart.
  *
  * <p>The client's synchronous calls block: call them from worker threads, never on an event loop.
  */
@@ -25,9 +25,12 @@ public final class KubeClients {
 
   private KubeClients() {}
 
-  /** A client for the kubeconfig at {@code kubeconfig} (its current context), with its own Vert.x. */
+  /**
+   * A client for the kubeconfig at {@code kubeconfig} (its current context), with its own Vert.x.
+   */
   public static KubernetesClient fromKubeconfig(Path kubeconfig, String userAgent) {
-    return build(Config.fromKubeconfig(kubeconfig.toFile()), userAgent, new Vertx5HttpClientFactory());
+    return build(
+        Config.fromKubeconfig(kubeconfig.toFile()), userAgent, new Vertx5HttpClientFactory());
   }
 
   /**

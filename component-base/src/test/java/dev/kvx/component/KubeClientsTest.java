@@ -21,7 +21,8 @@ class KubeClientsTest {
     Path kubeconfig = writeKubeconfig(dir);
 
     try (KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig, "kvx-scheduler/test")) {
-      assertThat(client.getConfiguration().getMasterUrl()).startsWith(mock.getMasterUrl().toString());
+      assertThat(client.getConfiguration().getMasterUrl())
+          .startsWith(mock.getMasterUrl().toString());
       assertThat(client.getNamespace()).isEqualTo("team-a");
       assertThat(client.getConfiguration().getUserAgent()).isEqualTo("kvx-scheduler/test");
       assertThat(client.getConfiguration().getRequestTimeout()).isEqualTo(30_000);
@@ -40,11 +41,13 @@ class KubeClientsTest {
   void sharesTheComponentsVertxWithoutClosingIt(@TempDir Path dir) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      try (KubernetesClient client = KubeClients.fromKubeconfig(writeKubeconfig(dir), "kvx", vertx)) {
+      try (KubernetesClient client =
+          KubeClients.fromKubeconfig(writeKubeconfig(dir), "kvx", vertx)) {
         assertThat(client.configMaps().list().getItems()).isEmpty();
       }
       // Still usable after the client closed.
-      assertThat(vertx.executeBlocking(() -> "alive").toCompletionStage().toCompletableFuture().get())
+      assertThat(
+              vertx.executeBlocking(() -> "alive").toCompletionStage().toCompletableFuture().get())
           .isEqualTo("alive");
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get();

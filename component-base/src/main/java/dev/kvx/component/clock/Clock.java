@@ -6,8 +6,8 @@ import java.time.Instant;
 /**
  * The time source of queues, rate limiters and controllers, as k8s.io/utils/clock is for client-go.
  *
- * <p>It is injected so that tests step a {@link FakeClock} instead of sleeping. Production code uses
- * {@link #system()}.
+ * <p>It is injected so that tests step a {@link FakeClock} instead of sleeping. Production code
+ * uses {@link #system()}.
  */
 public interface Clock {
 
@@ -15,7 +15,8 @@ public interface Clock {
   Instant now();
 
   /**
-   * Runs {@code task} once {@code delay} has passed on this clock, like Go's {@code time.AfterFunc}.
+   * Runs {@code task} once {@code delay} has passed on this clock, like Go's {@code
+   * time.AfterFunc}.
    *
    * <p>The task runs on the clock's timer thread (for {@link FakeClock}: on the thread that steps
    * the clock), so it must be short and must not block: hand real work to a queue.

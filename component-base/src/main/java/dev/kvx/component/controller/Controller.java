@@ -58,9 +58,7 @@ public final class Controller implements AutoCloseable {
     this.cachesSynced = List.copyOf(b.cachesSynced);
     RateLimiter<String> limiter =
         b.rateLimiter != null ? b.rateLimiter : RateLimiter.defaultControllerRateLimiter(b.clock);
-    this.queue =
-        new RateLimitingQueue<>(
-            new QueueConfig(name, b.meterRegistry, b.clock), limiter);
+    this.queue = new RateLimitingQueue<>(new QueueConfig(name, b.meterRegistry, b.clock), limiter);
   }
 
   /** A controller called {@code name} (the queue name, e.g. {@code replicaset}). */
@@ -117,9 +115,9 @@ public final class Controller implements AutoCloseable {
 
   /**
    * A handler for dependents (e.g. Pods of a ReplicaSet) that queues the key of their controlling
-   * owner of {@code ownerKind}. On update it queues the old owner too when the controller
-   * reference changed, and it skips resyncs (same resourceVersion): the owner's own informer
-   * resyncs the owner.
+   * owner of {@code ownerKind}. On update it queues the old owner too when the controller reference
+   * changed, and it skips resyncs (same resourceVersion): the owner's own informer resyncs the
+   * owner.
    */
   public ResourceEventHandler<HasMetadata> enqueueOwnerHandler(String ownerKind) {
     return new ResourceEventHandler<>() {
@@ -217,7 +215,8 @@ public final class Controller implements AutoCloseable {
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable e) {
-      // A failing key must not kill the worker: it is retried with backoff (client-go's HandleError).
+      // A failing key must not kill the worker: it is retried with backoff (client-go's
+      // HandleError).
       if (maxRetries >= 0 && queue.numRequeues(key) >= maxRetries) {
         LOG.warn("Dropping {} out of the {} queue after {} retries", key, name, maxRetries, e);
         queue.forget(key);

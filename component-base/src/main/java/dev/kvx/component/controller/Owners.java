@@ -48,8 +48,8 @@ public final class Owners {
   }
 
   /**
-   * The key of {@code obj}'s controller when that controller is of {@code kind}: owners live in
-   * the object's namespace, so this is the key a controller of {@code kind} queues.
+   * The key of {@code obj}'s controller when that controller is of {@code kind}: owners live in the
+   * object's namespace, so this is the key a controller of {@code kind} queues.
    */
   public static Optional<String> controllerKey(HasMetadata obj, String kind) {
     return controllerOf(obj)

@@ -82,8 +82,9 @@ public final class InformerFactory implements AutoCloseable {
   }
 
   /**
-   * Blocks until {@link #hasSynced()} or {@code timeout} passes, polling every 100 ms as client-go's
-   * {@code WaitForCacheSync}. Returns whether the caches synced. Never call it on an event loop.
+   * Blocks until {@link #hasSynced()} or {@code timeout} passes, polling every 100 ms as
+   * client-go's {@code WaitForCacheSync}. Returns whether the caches synced. Never call it on an
+   * event loop.
    */
   public boolean waitForCacheSync(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

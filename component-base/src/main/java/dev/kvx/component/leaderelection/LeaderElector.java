@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,16 +20,15 @@ import org.slf4j.LoggerFactory;
  * Leader election on a {@code coordination.k8s.io/v1} Lease, as client-go's leaderelection.
  *
  * <p>A wrapper around fabric8's {@code extended.leaderelection.LeaderElector} with its {@code
- * LeaseLock}: it already implements client-go's algorithm (acquire with jittered retry, renew
- * until the renew deadline, optimistic concurrency through the Lease's resourceVersion so a 409
- * just means "retry next period", release on cancel by writing an empty holder with
- * leaseDurationSeconds 1). This class adds what kvx needs on top: the identity default, callbacks
- * moved off the renewing thread, the {@code leader_election_master_status{name}} gauge, and a
- * blocking-free start/stop.
+ * LeaseLock}: it already implements client-go's algorithm (acquire with jittered retry, renew until
+ * the renew deadline, optimistic concurrency through the Lease's resourceVersion so a 409 just
+ * means "retry next period", release on cancel by writing an empty holder with leaseDurationSeconds
+ * 1). This class adds what kvx needs on top: the identity default, callbacks moved off the renewing
+ * thread, the {@code leader_election_master_status{name}} gauge, and a blocking-free start/stop.
  *
  * <p>One elector runs one election: after leadership is lost or {@link #stop()} is called it is
- * done ({@link #done()} completes), as upstream's {@code Run} returns. Build a new one to
- * campaign again.
+ * done ({@link #done()} completes), as upstream's {@code Run} returns. Build a new one to campaign
+ * again.
  */
 public final class LeaderElector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElector.class);
@@ -82,7 +83,8 @@ public final class LeaderElector implements AutoCloseable {
                 this::startedLeading, this::stoppedLeading, this::newLeader),
             config.releaseOnCancel(),
             config.name());
-    this.elector = new LeaderElectorBuilder(client, electionThread).withConfig(fabric8Config).build();
+    this.elector =
+        new LeaderElectorBuilder(client, electionThread).withConfig(fabric8Config).build();
   }
 
   public LeaderElectionConfig config() {
@@ -143,8 +145,8 @@ public final class LeaderElector implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      stop().get(config.renewDeadline().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+      stop().get(config.renewDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
       LOG.warn("Leader election {} did not stop in time", config.name());
     }
   }

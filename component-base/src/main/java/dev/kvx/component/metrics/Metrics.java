@@ -17,8 +17,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  *
  * <p>Each registry carries the JVM and process series (process_start_time_seconds,
  * process_uptime_seconds, process_cpu_usage, process_files_open_files, jvm_memory_*, jvm_gc_*,
- * jvm_threads_*, jvm_classes_*): in one JVM they describe the shared process on every page, as
- * they would for a Kubernetes component.
+ * jvm_threads_*, jvm_classes_*): in one JVM they describe the shared process on every page, as they
+ * would for a Kubernetes component.
  */
 public final class Metrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;

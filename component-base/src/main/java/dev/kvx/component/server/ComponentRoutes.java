@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * (k8s.io/apiserver/pkg/server/healthz):
  *
  * <ul>
- *   <li>{@code /healthz}, {@code /livez}, {@code /readyz}: 200 {@code ok}; with {@code ?verbose} one
- *       {@code [+]name ok} line per check and {@code <group> check passed}; when a check fails 500
- *       with {@code [-]name failed: reason withheld} lines and {@code <group> check failed}.
+ *   <li>{@code /healthz}, {@code /livez}, {@code /readyz}: 200 {@code ok}; with {@code ?verbose}
+ *       one {@code [+]name ok} line per check and {@code <group> check passed}; when a check fails
+ *       500 with {@code [-]name failed: reason withheld} lines and {@code <group> check failed}.
  *       {@code ?exclude=name} (repeatable) skips a check ({@code [+]name excluded: ok}).
  *   <li>{@code /<group>/<name>}: one check, 200 {@code ok} or 500 {@code internal server error:
  *       <reason>}.
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class ComponentRoutes {
   static final String TEXT_PLAIN = "text/plain; charset=utf-8";
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  static final String OPENMETRICS_TEXT =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   private static final Logger LOG = LoggerFactory.getLogger(ComponentRoutes.class);
   // A check that never answers must not hang the probe (kubelet probes time out after 1 s anyway).
@@ -109,8 +110,7 @@ public final class ComponentRoutes {
               if (result.succeeded()) {
                 respond(ctx, 200, "ok");
               } else {
-                respond(
-                    ctx, 500, "internal server error: " + result.cause().getMessage() + "\n");
+                respond(ctx, 500, "internal server error: " + result.cause().getMessage() + "\n");
               }
             });
   }

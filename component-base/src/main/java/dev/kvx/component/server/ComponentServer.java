@@ -54,7 +54,10 @@ public final class ComponentServer extends VerticleBase {
     return vertx.deployVerticle(server).map(id -> server);
   }
 
-  /** {@link #deploy(Vertx, Options, HealthChecks, PrometheusMeterRegistry, Consumer)} without extra routes. */
+  /**
+   * {@link #deploy(Vertx, Options, HealthChecks, PrometheusMeterRegistry, Consumer)} without extra
+   * routes.
+   */
   public static Future<ComponentServer> deploy(
       Vertx vertx, Options options, HealthChecks checks, PrometheusMeterRegistry meterRegistry) {
     return deploy(vertx, options, checks, meterRegistry, null);

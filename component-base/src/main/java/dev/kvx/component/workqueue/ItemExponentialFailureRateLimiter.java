@@ -22,7 +22,8 @@ public final class ItemExponentialFailureRateLimiter<T> implements RateLimiter<T
   public synchronized Duration when(T item) {
     int exp = failures.getOrDefault(item, 0);
     failures.put(item, exp + 1);
-    // Computed in floating point, as client-go does, so huge exponents saturate instead of wrapping.
+    // Computed in floating point, as client-go does, so huge exponents saturate instead of
+    // wrapping.
     double backoffNanos = baseDelay.toNanos() * Math.pow(2, exp);
     if (backoffNanos >= maxDelay.toNanos()) {
       return maxDelay;

@@ -3,9 +3,9 @@ package dev.kvx.component.workqueue;
 import java.util.Objects;
 
 /**
- * client-go's rate-limiting queue: a {@link DelayingQueue} whose retries wait as long as its
- * {@link RateLimiter} says. Controllers call {@link #addRateLimited} when a sync fails and {@link
- * #forget} when it succeeds, so the next failure starts the backoff from the beginning again.
+ * client-go's rate-limiting queue: a {@link DelayingQueue} whose retries wait as long as its {@link
+ * RateLimiter} says. Controllers call {@link #addRateLimited} when a sync fails and {@link #forget}
+ * when it succeeds, so the next failure starts the backoff from the beginning again.
  */
 public class RateLimitingQueue<T> extends DelayingQueue<T> {
   private final RateLimiter<? super T> rateLimiter;

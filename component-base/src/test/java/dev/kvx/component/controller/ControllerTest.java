@@ -61,7 +61,9 @@ class ControllerTest {
           Controller.builder("replicaset-test", recording())
               .waitForSync(informers.informerFor(Pod.class))
               .build();
-      informers.informerFor(Pod.class).addEventHandler(controller.enqueueOwnerHandler("ReplicaSet"));
+      informers
+          .informerFor(Pod.class)
+          .addEventHandler(controller.enqueueOwnerHandler("ReplicaSet"));
       informers.start();
       controller.start();
 
@@ -157,7 +159,9 @@ class ControllerTest {
                 "cron-like",
                 key -> {
                   reconciled.add(key);
-                  return reconciled.size() == 1 ? Result.requeueAfter(Duration.ofMinutes(1)) : Result.DONE;
+                  return reconciled.size() == 1
+                      ? Result.requeueAfter(Duration.ofMinutes(1))
+                      : Result.DONE;
                 })
             .clock(clock)
             .build();
@@ -189,7 +193,8 @@ class ControllerTest {
   }
 
   private static Pod pod(String name, String ownerKind) {
-    PodBuilder pod = new PodBuilder().withNewMetadata().withNamespace("ns").withName(name).endMetadata();
+    PodBuilder pod =
+        new PodBuilder().withNewMetadata().withNamespace("ns").withName(name).endMetadata();
     if (ownerKind != null) {
       pod.editMetadata()
           .addNewOwnerReference()

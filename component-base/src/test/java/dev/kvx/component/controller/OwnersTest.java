@@ -20,7 +20,10 @@ class OwnersTest {
   @Test
   void controllerOfPicksTheReferenceMarkedController() {
     Pod pod =
-        pod("web-1", ownerRef("Deployment", "web", "u0", false), ownerRef("ReplicaSet", "web-abc", "u1", true));
+        pod(
+            "web-1",
+            ownerRef("Deployment", "web", "u0", false),
+            ownerRef("ReplicaSet", "web-abc", "u1", true));
 
     assertThat(Owners.controllerOf(pod)).map(OwnerReference::getName).hasValue("web-abc");
     assertThat(Owners.controllerOf(pod("orphan"))).isEmpty();

@@ -8,10 +8,11 @@ import dev.kvx.component.metrics.Metrics;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +34,12 @@ class LeaderElectorTest {
     assertThat(config.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.releaseOnCancel()).isTrue();
-    assertThat(config.identity()).matches(".+_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    assertThat(config.identity())
+        .matches(".+_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     assertThatThrownBy(
-            () -> config.withTimings(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2)))
+            () ->
+                config.withTimings(
+                    Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -133,25 +137,16 @@ class LeaderElectorTest {
     elector.start();
     await().atMost(WAIT).until(elector::isLeader);
 
-    // Someone else takes the lease over (as after a long GC pause of ours).
-    client
-        .leases()
-        .inNamespace(NS)
-        .withName("lost")
-        .edit(
-            l ->
-                new LeaseBuilder(l)
-                    .editSpec()
-                    .withHolderIdentity("thief")
-                    .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
-                    .withLeaseDurationSeconds(60)
-                    .endSpec()
-                    .build());
+    // Someone else takes the lease over (as after a long GC pause of ours). Our renewals race
+    // with that write; the API server's resourceVersion check makes the loser retry.
+    await().atMost(WAIT).until(() -> takeOver("lost", "thief"));
 
     elector.done().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(elector.isLeader()).isFalse();
     assertThat(callbacks.events).containsSubsequence("started", "leader:thief", "stopped");
-    assertThat(lease("lost").getSpec().getHolderIdentity()).as("not released: not ours").isEqualTo("thief");
+    assertThat(lease("lost").getSpec().getHolderIdentity())
+        .as("not released: not ours")
+        .isEqualTo("thief");
   }
 
   // Short timings so the tests take seconds: leaseDuration 20 s (long, to prove release), renew
@@ -160,6 +155,30 @@ class LeaderElectorTest {
     return LeaderElectionConfig.forLease(NS, lease)
         .withIdentity(identity)
         .withTimings(Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofMillis(200));
+  }
+
+  private boolean takeOver(String name, String thief) {
+    try {
+      client
+          .leases()
+          .inNamespace(NS)
+          .withName(name)
+          .edit(
+              l ->
+                  new LeaseBuilder(l)
+                      .editSpec()
+                      .withHolderIdentity(thief)
+                      .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
+                      .withLeaseDurationSeconds(60)
+                      .endSpec()
+                      .build());
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return false; // our elector renewed in between: try again on the new version
+      }
+      throw e;
+    }
   }
 
   private Lease lease(String name) {

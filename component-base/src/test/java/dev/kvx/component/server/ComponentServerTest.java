@@ -21,7 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ComponentServerTest {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicBoolean informersSynced = new AtomicBoolean(true);
   private Vertx vertx;
   private Metrics metrics;
@@ -62,8 +63,7 @@ class ComponentServerTest {
   @Test
   void verboseListsEveryCheckOfTheGroup() throws Exception {
     assertThat(get("/readyz?verbose").body())
-        .isEqualTo(
-            "[+]ping ok\n[+]leaderElection ok\n[+]informer-sync ok\nreadyz check passed\n");
+        .isEqualTo("[+]ping ok\n[+]leaderElection ok\n[+]informer-sync ok\nreadyz check passed\n");
     assertThat(get("/livez?verbose").body())
         .isEqualTo("[+]ping ok\n[+]leaderElection ok\n[+]slow-async ok\nlivez check passed\n");
     assertThat(get("/healthz?verbose").body())
@@ -152,8 +152,7 @@ class ComponentServerTest {
     HttpClient https = HttpClient.newBuilder().sslContext(trustIt).build();
     HttpResponse<String> r =
         https.send(
-            HttpRequest.newBuilder(
-                    URI.create("https://localhost:" + tls.actualPort() + "/healthz"))
+            HttpRequest.newBuilder(URI.create("https://localhost:" + tls.actualPort() + "/healthz"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
@@ -174,6 +173,9 @@ class ComponentServerTest {
   }
 
   private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    return future
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 }
