@@ -180,8 +180,16 @@ public final class EmbeddedStorage implements Storage {
       }
       closed = true;
     }
-    if (!queue.offer(new PendingWrite(Kind.STOP, null, null, 0))) {
-      writer.interrupt(); // the queue is full; the writer fails what is left
+    // Behind a full queue, wait for room rather than interrupt the writer: an interrupt would
+    // close the log's channel mid-write.
+    PendingWrite stop = new PendingWrite(Kind.STOP, null, null, 0);
+    try {
+      while (!writerDone && !queue.offer(stop, 100, TimeUnit.MILLISECONDS)) {
+        // the writer is draining
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
     }
     // From the writer (a callback) or the dispatcher (a listener) waiting would deadlock: the
     // writer winds down on its own.
@@ -226,12 +234,12 @@ public final class EmbeddedStorage implements Storage {
     } catch (RuntimeException | Error e) {
       LOG.error("embedded storage writer died", e);
       for (PendingWrite w : batch) {
-        w.promise.tryFail(new StorageException.Unavailable(w.key, "storage failed", e));
+        w.fail(new StorageException.Unavailable(w.key, "storage failed", e));
       }
     } finally {
       writerDone = true;
       for (PendingWrite w; (w = queue.poll()) != null; ) {
-        w.promise.tryFail(closedError(w.key));
+        w.fail(closedError(w.key));
       }
       hub.close(closedError(""));
       if (log != null) {
@@ -250,6 +258,10 @@ public final class EmbeddedStorage implements Storage {
     long compactTo = 0;
     boolean stop = false;
     for (PendingWrite w : batch) {
+      if (w.kind == Kind.STOP) {
+        stop = true;
+        continue;
+      }
       if (stop || failure != null) {
         w.error =
             stop
@@ -258,7 +270,7 @@ public final class EmbeddedStorage implements Storage {
         continue;
       }
       switch (w.kind) {
-        case STOP -> stop = true;
+        case STOP -> throw new AssertionError("handled above");
         case CREATE -> {
           if (current(w.key) != null) {
             w.error = new StorageException.KeyExists(w.key);
@@ -374,12 +386,9 @@ public final class EmbeddedStorage implements Storage {
 
   private static void complete(List<PendingWrite> batch) {
     for (PendingWrite w : batch) {
-      if (w.promise == null) {
-        continue;
-      }
       if (w.error != null) {
-        w.promise.tryFail(w.error);
-      } else {
+        w.fail(w.error);
+      } else if (w.promise != null) {
         w.promise.tryComplete(w.result);
       }
     }
@@ -413,6 +422,12 @@ public final class EmbeddedStorage implements Storage {
       this.value = value;
       this.revision = revision;
       this.promise = kind == Kind.STOP ? null : callerPromise();
+    }
+
+    void fail(Throwable error) {
+      if (promise != null) {
+        promise.tryFail(error);
+      }
     }
   }
 
