@@ -35,6 +35,7 @@ public final class Metrics implements AutoCloseable {
     JvmGcMetrics gc = new JvmGcMetrics();
     MeterBinder[] binders = {
       new UptimeMetrics(),
+      new ProcessMetrics(),
       new ProcessorMetrics(),
       new FileDescriptorMetrics(),
       new JvmMemoryMetrics(),
