@@ -1,0 +1,107 @@
+package dev.kvx.bench.apiserver;
+
+import dev.kvx.apiserver.json.Json;
+import dev.kvx.bench.BenchmarkFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An HTTPS client for the API server with the admin credentials of its kubeconfig (client
+ * certificate and CA, as kubectl uses them): HTTP/1.1 with keep-alive and a connection pool as
+ * large as the number of requests in flight, so a run measures requests, not TLS handshakes.
+ *
+ * <p>Futures complete on the client's Vert.x event loops.
+ */
+final class AdminClient implements AutoCloseable {
+
+  private final HttpClientAgent http;
+
+  private AdminClient(HttpClientAgent http) {
+    this.http = http;
+  }
+
+  /** Reads {@code kubeconfig} (blocking) and connects lazily to its server. */
+  static AdminClient fromKubeconfig(Vertx vertx, Path kubeconfig, int poolSize) throws IOException {
+    JsonNode config = Json.YAML.readTree(Files.readString(kubeconfig));
+    JsonNode cluster = config.path("clusters").path(0).path("cluster");
+    JsonNode user = config.path("users").path(0).path("user");
+    URI server = URI.create(cluster.path("server").asText());
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setSsl(true)
+            .setVerifyHost(true)
+            .setTrustOptions(
+                new PemTrustOptions().addCertValue(pem(cluster, "certificate-authority-data")))
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .addCertValue(pem(user, "client-certificate-data"))
+                    .addKeyValue(pem(user, "client-key-data")))
+            .setProtocolVersion(HttpVersion.HTTP_1_1)
+            .setKeepAlive(true)
+            .setDefaultHost(server.getHost())
+            .setDefaultPort(server.getPort());
+    return new AdminClient(
+        vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize)));
+  }
+
+  private static Buffer pem(JsonNode node, String field) {
+    String data = node.path(field).asText("");
+    if (data.isEmpty()) {
+      throw new IllegalArgumentException("kubeconfig has no " + field);
+    }
+    return Buffer.buffer(Base64.getDecoder().decode(data));
+  }
+
+  /** Sends a request and returns the response body; fails unless the status is {@code expected}. */
+  Future<Buffer> call(HttpMethod method, String uri, Buffer body, int expected) {
+    RequestOptions request =
+        new RequestOptions().setMethod(method).setURI(uri).putHeader("Accept", "application/json");
+    if (body != null) {
+      request.putHeader("Content-Type", "application/json");
+    }
+    return http.request(request)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(
+            response ->
+                response
+                    .body()
+                    .map(
+                        payload -> {
+                          if (response.statusCode() != expected) {
+                            throw new BenchmarkFailure(
+                                method
+                                    + " "
+                                    + uri
+                                    + " answered "
+                                    + response.statusCode()
+                                    + " (expected "
+                                    + expected
+                                    + "): "
+                                    + payload.toString(StandardCharsets.UTF_8),
+                                null);
+                          }
+                          return payload;
+                        }));
+  }
+
+  @Override
+  public void close() {
+    http.close().await();
+  }
+}
