@@ -22,6 +22,11 @@ import dev.kvx.apiserver.rest.ResourceOperations;
 import dev.kvx.apiserver.rest.Responses;
 import dev.kvx.apiserver.storage.Storage;
 import dev.kvx.apiserver.strategy.Strategies;
+import dev.kvx.apiserver.subresource.NamespaceFinalize;
+import dev.kvx.apiserver.subresource.PodBinding;
+import dev.kvx.apiserver.subresource.PodEviction;
+import dev.kvx.apiserver.subresource.Scale;
+import dev.kvx.apiserver.table.TableConvertor;
 import dev.kvx.component.metrics.Metrics;
 import dev.kvx.component.server.ComponentRoutes;
 import dev.kvx.component.server.HealthCheck;
@@ -78,12 +83,16 @@ final class ApiRoutes {
     ResourceType namespaces = registry.find("", "v1", "namespaces").orElseThrow();
     Strategies strategies = new Strategies();
     this.ops = new ResourceOperations(store, strategies, new NamespaceLifecycle(cache, store, namespaces));
+    TableConvertor tables = new TableConvertor();
     this.resources = new ResourceHandler(vertx, registry, ops, cache,
         new BodyDecoder(ProtobufBodies::decode),
-        (type, objects, includeObject, rv, cont, v1beta1, withColumns) -> {
-          throw Statuses.notAcceptable("Table output is not wired yet");
-        });
+        (type, objects, includeObject, rv, cont, v1beta1, withColumns) ->
+            tables.toTable(type, objects, includeObject, rv, cont, Instant.now(), v1beta1, withColumns));
     this.resources.watches().bindMetrics(metrics.registry());
+    this.resources.addSubresource(new PodBinding());
+    this.resources.addSubresource(new PodEviction(registry, cache));
+    this.resources.addSubresource(new Scale());
+    this.resources.addSubresource(new NamespaceFinalize());
     this.discovery = new Discovery(registry);
     this.openApi = new OpenApiV3(registry);
   }

@@ -83,6 +83,17 @@ public final class ResourceHandler implements Handler<RoutingContext> {
     }
     rc.put(INFO_KEY, info);
     try {
+      if (info.group().isEmpty() && info.resource().equals("bindings") && info.verb().equals("create")) {
+        // The older collection form of pods/binding: the pod is named by the body.
+        ResourceType pods = registry.find("", "v1", "pods").orElseThrow();
+        ObjectNode binding = decoder.decode(rc.request().getHeader("Content-Type"), rc.body().buffer());
+        String pod = Json.text(binding, "metadata", "name");
+        if (pod == null || pod.isEmpty()) {
+          throw Statuses.invalid("", "Binding", "", "FieldValueRequired", "metadata.name", "Required value");
+        }
+        dev.kvx.apiserver.subresource.PodBinding.bind(rc, pods, this, info.namespace(), pod, binding);
+        return;
+      }
       ResourceType type = registry.find(info.group(), info.version(), info.resource())
           .orElseThrow(() -> Statuses.pathNotFound(rc.normalizedPath()));
       if (type.namespaced() && info.namespace() == null && info.name() != null) {

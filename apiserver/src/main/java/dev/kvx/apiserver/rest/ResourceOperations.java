@@ -32,6 +32,12 @@ public final class ResourceOperations {
   private static final String GENERATE_CHARS = "bcdfghjklmnpqrstvwxz2456789";
   private static final int MAX_PATCH_RETRIES = 8;
 
+  /**
+   * The "subresource" of server-internal writes that may change spec and status together (a
+   * binding sets spec.nodeName and the PodScheduled condition in one write).
+   */
+  public static final String UNRESTRICTED = "*";
+
   private final ObjectStore store;
   private final Strategies strategies;
   private final NamespaceLifecycle namespaces;
@@ -177,7 +183,7 @@ public final class ResourceOperations {
       }
     } else {
       next = desired;
-      if (type.hasSubresource("status") && !"status".equals(subresource)) {
+      if (type.hasSubresource("status") && !UNRESTRICTED.equals(subresource)) {
         JsonNode oldStatus = current.get("status");
         if (oldStatus == null) {
           next.remove("status");
@@ -223,8 +229,10 @@ public final class ResourceOperations {
     if (dryRun) {
       return Future.succeededFuture(next);
     }
-    if (oldMeta.has("deletionTimestamp") && finalizers(next).isEmpty()) {
-      // The last finalizer went away: the object is gone now.
+    if (oldMeta.has("deletionTimestamp") && finalizers(next).isEmpty()
+        && oldMeta.path("deletionGracePeriodSeconds").asLong(0) == 0
+        && !(GracefulDeletion.isNamespace(type) && next.path("spec").path("finalizers").size() > 0)) {
+      // Marked for deletion, no grace left and the last finalizer went away: the object is gone now.
       return store.delete(type, Json.text(oldMeta, "namespace"), Json.text(oldMeta, "name"), expected);
     }
     return store.update(type, next, expected);
@@ -276,10 +284,33 @@ public final class ResourceOperations {
       } else if ("Foreground".equals(policy) && !finalizers.contains("foregroundDeletion")) {
         finalizers.add("foregroundDeletion");
       }
+      long grace = GracefulDeletion.gracePeriod(type, current, opts.gracePeriodSeconds());
       if (meta.has("deletionTimestamp")) {
-        return Future.succeededFuture(new DeleteResult(current, false)); // already being deleted
+        // Already being deleted: only a shorter grace period (the kubelet's final 0) changes anything.
+        long currentGrace = meta.path("deletionGracePeriodSeconds").asLong(0);
+        if (GracefulDeletion.isNamespace(type) && current.path("spec").path("finalizers").isEmpty()
+            && finalizers(current).isEmpty()) {
+          return store.delete(type, namespace, name, rv).map(o -> new DeleteResult(o, true));
+        }
+        if (grace >= currentGrace || !GracefulDeletion.isPod(type)) {
+          return Future.succeededFuture(new DeleteResult(current, false));
+        }
+        if (grace == 0 && finalizers(current).isEmpty()) {
+          return opts.dryRun()
+              ? Future.succeededFuture(new DeleteResult(current, true))
+              : store.delete(type, namespace, name, rv).map(o -> new DeleteResult(o, true));
+        }
+        ObjectNode shortened = current.deepCopy();
+        ObjectNode sm = (ObjectNode) shortened.get("metadata");
+        sm.put("deletionTimestamp", GracefulDeletion.deadline(grace));
+        sm.put("deletionGracePeriodSeconds", grace);
+        return opts.dryRun()
+            ? Future.succeededFuture(new DeleteResult(shortened, false))
+            : store.update(type, shortened, rv).map(o -> new DeleteResult(o, false));
       }
-      if (finalizers.isEmpty()) {
+      boolean namespaceWithFinalizers = GracefulDeletion.isNamespace(type)
+          && current.path("spec").path("finalizers").size() > 0;
+      if (finalizers.isEmpty() && grace == 0 && !namespaceWithFinalizers) {
         if (opts.dryRun()) {
           return Future.succeededFuture(new DeleteResult(current, true));
         }
@@ -287,10 +318,15 @@ public final class ResourceOperations {
       }
       ObjectNode marked = current.deepCopy();
       ObjectNode m = (ObjectNode) marked.get("metadata");
-      m.put("deletionTimestamp", now());
-      m.put("deletionGracePeriodSeconds", 0);
-      ArrayNode fin = m.putArray("finalizers");
-      finalizers.forEach(fin::add);
+      m.put("deletionTimestamp", GracefulDeletion.deadline(grace));
+      m.put("deletionGracePeriodSeconds", grace);
+      if (!finalizers.isEmpty()) {
+        ArrayNode fin = m.putArray("finalizers");
+        finalizers.forEach(fin::add);
+      }
+      if (namespaceWithFinalizers) {
+        Json.with(marked, "status").put("phase", "Terminating");
+      }
       if (opts.dryRun()) {
         return Future.succeededFuture(new DeleteResult(marked, false));
       }
