@@ -1,0 +1,13 @@
+package dev.kvx.controller;
+
+import dev.kvx.controller.replicaset.ReplicaSetController;
+import java.util.List;
+
+/** Every controller kvx's controller manager can run, in start order (upstream's registry). */
+public final class KnownControllers {
+  private KnownControllers() {}
+
+  public static List<ControllerDescriptor> all() {
+    return List.of(ReplicaSetController.DESCRIPTOR);
+  }
+}
