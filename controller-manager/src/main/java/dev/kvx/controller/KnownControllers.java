@@ -1,5 +1,6 @@
 package dev.kvx.controller;
 
+import dev.kvx.controller.deployment.DeploymentController;
 import dev.kvx.controller.replicaset.ReplicaSetController;
 import java.util.List;
 
@@ -8,6 +9,6 @@ public final class KnownControllers {
   private KnownControllers() {}
 
   public static List<ControllerDescriptor> all() {
-    return List.of(ReplicaSetController.DESCRIPTOR);
+    return List.of(ReplicaSetController.DESCRIPTOR, DeploymentController.DESCRIPTOR);
   }
 }

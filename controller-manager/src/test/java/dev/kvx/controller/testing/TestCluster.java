@@ -202,6 +202,30 @@ public final class TestCluster implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Starts a simulated kubelet for {@code namespace}: every 100 ms it marks new pods Running and
+   * Ready, as the upstream controller integration tests do. Stops with the cluster or the returned
+   * handle.
+   */
+  public AutoCloseable autoReady(String namespace) {
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread t = new Thread(() -> {
+      while (!stop.get() && !closed) {
+        try {
+          markAllReady(namespace);
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          // pod went away between list and write: next round
+        }
+      }
+    }, "kubelet-sim-" + namespace);
+    t.setDaemon(true);
+    t.start();
+    return () -> stop.set(true);
+  }
+
   /** The events in {@code namespace} with {@code reason}. */
   public List<Event> events(String namespace, String reason) {
     return client.v1().events().inNamespace(namespace).list().getItems().stream()
