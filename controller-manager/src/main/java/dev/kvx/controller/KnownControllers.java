@@ -1,6 +1,7 @@
 package dev.kvx.controller;
 
 import dev.kvx.controller.deployment.DeploymentController;
+import dev.kvx.controller.garbagecollector.GarbageCollector;
 import dev.kvx.controller.replicaset.ReplicaSetController;
 import java.util.List;
 
@@ -9,6 +10,9 @@ public final class KnownControllers {
   private KnownControllers() {}
 
   public static List<ControllerDescriptor> all() {
-    return List.of(ReplicaSetController.DESCRIPTOR, DeploymentController.DESCRIPTOR);
+    return List.of(
+        ReplicaSetController.DESCRIPTOR,
+        DeploymentController.DESCRIPTOR,
+        GarbageCollector.DESCRIPTOR);
   }
 }
