@@ -8,6 +8,7 @@ import dev.kvx.apiserver.cache.WatchCache;
 import dev.kvx.apiserver.discovery.Discovery;
 import dev.kvx.apiserver.errors.Statuses;
 import dev.kvx.apiserver.json.Json;
+import dev.kvx.apiserver.openapi.OpenApiV2;
 import dev.kvx.apiserver.openapi.OpenApiV3;
 import dev.kvx.apiserver.protobuf.ProtobufBodies;
 import dev.kvx.apiserver.registry.ResourceRegistry;
@@ -121,6 +122,8 @@ final class ApiRoutes {
       respondOr404(rc, g);
     });
     router.get("/apis/:group/:version").handler(rc -> groupVersion(rc, rc.pathParam("group"), rc.pathParam("version")));
+    router.get("/openapi/v2").handler(this::openApiV2);
+    router.get("/swagger-2.0.0.pb-v1").handler(this::openApiV2);
     router.get("/openapi/v3").handler(rc -> Responses.json(rc, 200, openApi.index()));
     router.get("/openapi/v3/api/:version").handler(rc -> openApiDoc(rc, "", rc.pathParam("version")));
     router.get("/openapi/v3/apis/:group/:version").handler(rc -> openApiDoc(rc, rc.pathParam("group"), rc.pathParam("version")));
@@ -157,6 +160,15 @@ final class ApiRoutes {
     }
     rc.response().putHeader("Cache-Control", "public, immutable");
     Responses.json(rc, 200, doc);
+  }
+
+  private void openApiV2(RoutingContext rc) {
+    String accept = rc.request().getHeader("Accept");
+    if (accept != null && accept.contains("protobuf")) {
+      Responses.send(rc, 200, OpenApiV2.PROTOBUF, io.vertx.core.buffer.Buffer.buffer(OpenApiV2.protobuf()));
+    } else {
+      Responses.send(rc, 200, Responses.JSON, io.vertx.core.buffer.Buffer.buffer(OpenApiV2.json()));
+    }
   }
 
   private static void respondOr404(RoutingContext rc, ObjectNode body) {

@@ -54,7 +54,8 @@ public final class ApiServer {
     ResourceRegistry registry = ResourceRegistry.withBuiltins();
     return vertx.executeBlocking(() -> {
       Files.createDirectories(options.dataDir());
-      Pki pki = Pki.loadOrCreate(options.dataDir(), List.of(options.bindAddress()));
+      Pki pki = Pki.loadOrCreate(options.dataDir(),
+          List.of(options.bindAddress(), Pki.kubernetesServiceIp(options.serviceClusterIpRange())));
       Storage raw = Storages.open(vertx, options.etcdServers(), options.dataDir(), options.inMemory());
       return new Opened(pki, new InstrumentedStorage(raw, metrics.registry()));
     }).compose(opened -> {
@@ -69,7 +70,11 @@ public final class ApiServer {
       registry.onAdd(t -> cache.track(t.storagePrefix()));
       return cache.start()
           .compose(v -> {
-            ApiRoutes routes = new ApiRoutes(vertx, options, registry, opened.storage, cache, opened.pki, metrics);
+            // Building the routes loads most of the server's classes: keep that off the event loop.
+            return vertx.executeBlocking(
+                () -> new ApiRoutes(vertx, options, registry, opened.storage, cache, opened.pki, metrics));
+          })
+          .compose(routes -> {
             HttpServerOptions http = new HttpServerOptions()
                 .setHost(options.bindAddress())
                 .setPort(options.securePort())

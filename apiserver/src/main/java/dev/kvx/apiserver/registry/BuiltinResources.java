@@ -65,6 +65,7 @@ public final class BuiltinResources {
     r.add(t("", "v1", "PersistentVolume", "persistentvolumes", false, List.of("pv"), none, "status"));
     r.add(t("", "v1", "Pod", "pods", true, List.of("po"), all,
         "status", "binding", "eviction", "log", "exec", "attach", "portforward", "proxy", "ephemeralcontainers"));
+    r.add(t("", "v1", "ReplicationController", "replicationcontrollers", true, List.of("rc"), all, "status", "scale"));
     r.add(t("", "v1", "ResourceQuota", "resourcequotas", true, List.of("quota"), none, "status"));
     r.add(t("", "v1", "Secret", "secrets", true, none, none));
     r.add(t("", "v1", "ServiceAccount", "serviceaccounts", true, List.of("sa"), none, "token"));
