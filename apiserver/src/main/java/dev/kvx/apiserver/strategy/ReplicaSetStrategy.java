@@ -1,0 +1,53 @@
+package dev.kvx.apiserver.strategy;
+
+import dev.kvx.apiserver.errors.StatusException.Cause;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** apps/v1 ReplicaSet: replicas 1, template defaults, ReplicaSet validation, immutable selector. */
+final class ReplicaSetStrategy implements ResourceStrategy {
+
+  @Override
+  public boolean tracksGeneration() {
+    return true;
+  }
+
+  @Override
+  public void prepareForCreate(ObjectNode obj) {
+    applyDefaults(obj);
+  }
+
+  @Override
+  public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
+    applyDefaults(obj);
+  }
+
+  private static void applyDefaults(ObjectNode obj) {
+    ObjectNode spec = Nodes.object(obj, "spec");
+    if (spec != null) {
+      Nodes.defaultInt(spec, "replicas", 1);
+      Workloads.defaultTemplate(spec);
+    }
+  }
+
+  @Override
+  public List<Cause> validate(ObjectNode obj) {
+    List<Cause> out = new ArrayList<>();
+    JsonNode spec = obj.path("spec");
+    FieldPath p = FieldPath.root("spec");
+    Workloads.nonNegative(spec, "replicas", p, out);
+    Workloads.nonNegative(spec, "minReadySeconds", p, out);
+    // upstream says "deployment" here too (a copy of the Deployment rule)
+    out.addAll(Workloads.selectorAndTemplate(spec, p, "deployment", "ReplicaSet"));
+    return out;
+  }
+
+  @Override
+  public List<Cause> validateUpdate(ObjectNode obj, ObjectNode old) {
+    List<Cause> out = new ArrayList<>(validate(obj));
+    out.addAll(Workloads.immutableSelector(obj.path("spec"), old.path("spec"), FieldPath.root("spec")));
+    return out;
+  }
+}
