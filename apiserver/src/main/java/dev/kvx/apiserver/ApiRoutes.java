@@ -21,6 +21,7 @@ import dev.kvx.apiserver.rest.RequestInfo;
 import dev.kvx.apiserver.rest.ResourceHandler;
 import dev.kvx.apiserver.rest.ResourceOperations;
 import dev.kvx.apiserver.rest.Responses;
+import dev.kvx.apiserver.service.ServiceAllocations;
 import dev.kvx.apiserver.storage.Storage;
 import dev.kvx.apiserver.strategy.Strategies;
 import dev.kvx.apiserver.subresource.NamespaceFinalize;
@@ -68,6 +69,7 @@ final class ApiRoutes {
   private final ResourceHandler resources;
   private final Discovery discovery;
   private final OpenApiV3 openApi;
+  private final ServiceAllocations services;
 
   ApiRoutes(Vertx vertx, ApiServerOptions options, ResourceRegistry registry, Storage storage,
       WatchCache cache, Pki pki, Metrics metrics) {
@@ -81,6 +83,8 @@ final class ApiRoutes {
     this.apiMetrics = new ApiMetrics(metrics.registry());
     this.authenticator = new Authenticator(pki);
     ObjectStore store = new ObjectStore(storage);
+    this.services = new ServiceAllocations(storage, options.serviceClusterIpRange());
+    store.addHook(services);
     ResourceType namespaces = registry.find("", "v1", "namespaces").orElseThrow();
     Strategies strategies = new Strategies();
     this.ops = new ResourceOperations(store, strategies, new NamespaceLifecycle(cache, store, namespaces));
@@ -220,8 +224,11 @@ final class ApiRoutes {
     }
   }
 
-  /** Creates the namespaces every cluster has (default, kube-system, kube-public, kube-node-lease). */
-  Future<Void> bootstrap() {
+  /**
+   * Creates what every cluster has: the namespaces default, kube-system, kube-public and
+   * kube-node-lease, and the {@code default/kubernetes} Service with Endpoints pointing here.
+   */
+  Future<Void> bootstrap(int port) {
     ResourceType ns = registry.find("", "v1", "namespaces").orElseThrow();
     List<Future<?>> all = new ArrayList<>();
     for (String name : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
@@ -229,10 +236,49 @@ final class ApiRoutes {
       obj.put("apiVersion", "v1");
       obj.put("kind", "Namespace");
       obj.putObject("metadata").put("name", name);
-      all.add(ops.store().get(ns, null, name)
-          .recover(e -> Statuses.isNotFound(e) ? ops.create(ns, null, obj, false) : Future.failedFuture(e))
-          .recover(e -> Statuses.isAlreadyExists(e) ? Future.succeededFuture() : Future.failedFuture(e)));
+      all.add(ensure(ns, null, name, obj));
     }
-    return Future.all(all).mapEmpty();
+    return Future.all(all).compose(v -> kubernetesService(port)).mapEmpty();
+  }
+
+  private Future<?> kubernetesService(int port) {
+    ResourceType svcType = registry.find("", "v1", "services").orElseThrow();
+    ResourceType epType = registry.find("", "v1", "endpoints").orElseThrow();
+    ObjectNode svc = Json.object();
+    svc.put("apiVersion", "v1");
+    svc.put("kind", "Service");
+    ObjectNode meta = svc.putObject("metadata");
+    meta.put("name", "kubernetes");
+    meta.put("namespace", "default");
+    meta.putObject("labels").put("component", "apiserver").put("provider", "kubernetes");
+    ObjectNode spec = svc.putObject("spec");
+    spec.put("type", "ClusterIP");
+    spec.put("clusterIP", services.kubernetesServiceIp());
+    spec.put("sessionAffinity", "None");
+    spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP")
+        .put("targetPort", port);
+    String address = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
+        ? "127.0.0.1" : options.bindAddress();
+    ObjectNode ep = Json.object();
+    ep.put("apiVersion", "v1");
+    ep.put("kind", "Endpoints");
+    ep.putObject("metadata").put("name", "kubernetes").put("namespace", "default")
+        .putObject("labels").put("endpointslice.kubernetes.io/skip-mirror", "true");
+    ObjectNode subset = ep.putArray("subsets").addObject();
+    subset.putArray("addresses").addObject().put("ip", address);
+    subset.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
+    return ensure(svcType, "default", "kubernetes", svc)
+        .compose(v -> ops.store().get(epType, "default", "kubernetes")
+            .compose(current -> ops.guaranteedUpdate(epType, "default", "kubernetes", null, false, cur -> {
+              cur.set("subsets", ep.get("subsets").deepCopy());
+              return cur;
+            }))
+            .recover(e -> Statuses.isNotFound(e) ? ops.create(epType, "default", ep, false) : Future.failedFuture(e)));
+  }
+
+  private Future<?> ensure(ResourceType type, String namespace, String name, ObjectNode obj) {
+    return ops.store().get(type, namespace, name)
+        .recover(e -> Statuses.isNotFound(e) ? ops.create(type, namespace, obj, false) : Future.failedFuture(e))
+        .recover(e -> Statuses.isAlreadyExists(e) ? Future.succeededFuture() : Future.failedFuture(e));
   }
 }

@@ -83,7 +83,7 @@ public final class ApiServer {
             return vertx.createHttpServer(routes.tls(http))
                 .requestHandler(routes.router())
                 .listen()
-                .compose(server -> routes.bootstrap().map(server));
+                .compose(server -> routes.bootstrap(server.actualPort()).map(server));
           })
           .compose(server -> vertx.executeBlocking(() -> {
             String host = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")

@@ -7,6 +7,8 @@ import dev.kvx.apiserver.storage.KeyValue;
 import dev.kvx.apiserver.storage.Storage;
 import dev.kvx.apiserver.storage.StorageException;
 import io.vertx.core.Future;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -17,9 +19,14 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ObjectStore {
 
   private final Storage storage;
+  private final List<StoreHook> hooks = new CopyOnWriteArrayList<>();
 
   public ObjectStore(Storage storage) {
     this.storage = storage;
+  }
+
+  public void addHook(StoreHook hook) {
+    hooks.add(hook);
   }
 
   public Storage storage() {
@@ -40,16 +47,38 @@ public final class ObjectStore {
   public Future<ObjectNode> create(ResourceType type, ObjectNode obj) {
     String name = Json.text(obj, "metadata", "name");
     String ns = Json.text(obj, "metadata", "namespace");
-    return storage.create(type.key(ns, name), encode(obj))
+    Future<Void> before = Future.succeededFuture();
+    for (StoreHook h : hooks) {
+      if (h.appliesTo(type)) {
+        before = before.compose(v -> h.beforeCreate(type, obj));
+      }
+    }
+    return before.compose(v -> storage.create(type.key(ns, name), encode(obj))
         .map(kv -> withVersion(obj, kv.modRevision()))
-        .recover(e -> Future.failedFuture(map(e, type, name)));
+        .recover(e -> {
+          hooks.stream().filter(h -> h.appliesTo(type)).forEach(h -> h.createFailed(type, obj));
+          return Future.failedFuture(map(e, type, name));
+        }));
   }
 
   /** Compare-and-swap update at {@code expectedRevision}; 409 Conflict when it is stale. */
   public Future<ObjectNode> update(ResourceType type, ObjectNode obj, long expectedRevision) {
     String name = Json.text(obj, "metadata", "name");
     String ns = Json.text(obj, "metadata", "namespace");
-    return storage.update(type.key(ns, name), encode(obj), expectedRevision)
+    Future<Void> before = Future.succeededFuture();
+    if (hooks.stream().anyMatch(h -> h.appliesTo(type))) {
+      before = storage.get(type.key(ns, name)).compose(kv -> {
+        Future<Void> chain = Future.succeededFuture();
+        ObjectNode old = kv == null ? null : decode(kv);
+        for (StoreHook h : hooks) {
+          if (h.appliesTo(type)) {
+            chain = chain.compose(v -> old == null ? Future.succeededFuture() : h.beforeUpdate(type, obj, old));
+          }
+        }
+        return chain;
+      });
+    }
+    return before.compose(v -> storage.update(type.key(ns, name), encode(obj), expectedRevision))
         .map(kv -> withVersion(obj, kv.modRevision()))
         .recover(e -> Future.failedFuture(map(e, type, name)));
   }
@@ -58,6 +87,7 @@ public final class ObjectStore {
   public Future<ObjectNode> delete(ResourceType type, String namespace, String name, long expectedRevision) {
     return storage.delete(type.key(namespace, name), expectedRevision)
         .map(ObjectStore::decode)
+        .onSuccess(obj -> hooks.stream().filter(h -> h.appliesTo(type)).forEach(h -> h.afterDelete(type, obj)))
         .recover(e -> Future.failedFuture(map(e, type, name)));
   }
 

@@ -213,7 +213,11 @@ public final class ResourceOperations {
       meta.remove("namespace");
     }
     ResourceStrategy strategy = strategies.of(type);
-    strategy.prepareForUpdate(next, current);
+    boolean internal = UNRESTRICTED.equals(subresource);
+    if (!internal) {
+      // Internal writes (binding, finalize) change what the kind's update rules protect, by design.
+      strategy.prepareForUpdate(next, current);
+    }
     if ((strategy.tracksGeneration() || isCustom(type)) && specChanged(current, next)) {
       long gen = oldMeta.has("generation") ? oldMeta.get("generation").asLong() : 0;
       meta.put("generation", gen + 1);
@@ -221,7 +225,7 @@ public final class ResourceOperations {
     if (oldMeta.has("deletionTimestamp")) {
       // Upstream refuses new finalizers on an object being deleted only in some kinds; keep simple.
     }
-    validate(type, next, strategy.validateUpdate(next, current), strategy);
+    validate(type, next, internal ? List.of() : strategy.validateUpdate(next, current), strategy);
     long expected = Long.parseLong(Json.text(oldMeta, "resourceVersion"));
     if (Json.MAPPER.valueToTree(next).equals(current)) {
       return Future.succeededFuture(current); // no-op: no write, no new resourceVersion

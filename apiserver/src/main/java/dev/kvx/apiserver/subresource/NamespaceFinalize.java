@@ -5,6 +5,7 @@ import dev.kvx.apiserver.json.Json;
 import dev.kvx.apiserver.registry.ResourceType;
 import dev.kvx.apiserver.rest.RequestInfo;
 import dev.kvx.apiserver.rest.ResourceHandler;
+import dev.kvx.apiserver.rest.ResourceOperations;
 import dev.kvx.apiserver.rest.Responses;
 import io.vertx.ext.web.RoutingContext;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +30,7 @@ public final class NamespaceFinalize implements ResourceHandler.SubresourceHandl
     JsonNode wanted = body.path("spec").get("finalizers");
     String rv = Json.text(body, "metadata", "resourceVersion");
     boolean dryRun = "All".equals(rc.queryParams().get("dryRun"));
-    resources.operations().guaranteedUpdate(type, null, info.name(), null, dryRun, ns -> {
+    resources.operations().guaranteedUpdate(type, null, info.name(), ResourceOperations.UNRESTRICTED, dryRun, ns -> {
       if (rv != null && !rv.isEmpty()) {
         Json.with(ns, "metadata").put("resourceVersion", rv);
       }

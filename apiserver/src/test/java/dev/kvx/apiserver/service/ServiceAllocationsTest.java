@@ -1,0 +1,107 @@
+package dev.kvx.apiserver.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kvx.apiserver.ApiServer;
+import dev.kvx.apiserver.ApiServerOptions;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ClusterIP and NodePort allocation through the fabric8 client. */
+class ServiceAllocationsTest {
+
+  @TempDir static Path dir;
+  static Vertx vertx;
+  static ApiServer server;
+  static KubernetesClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    server = ApiServer.start(vertx, ApiServerOptions.forTest(dir)).await();
+    client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig()))).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    server.close().await();
+    vertx.close().await();
+  }
+
+  private static Service service(String name, String type, String clusterIp, Integer nodePort) {
+    return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+        .withNewSpec().withType(type).withClusterIP(clusterIp).addToSelector("app", name)
+        .addNewPort().withPort(80).withNodePort(nodePort).endPort().endSpec().build();
+  }
+
+  @Test
+  void theKubernetesServiceHasTheFirstAddress() {
+    Service kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
+    assertThat(kubernetes.getSpec().getClusterIP()).isEqualTo("10.96.0.1");
+    assertThat(client.endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0)
+        .getPorts().get(0).getPort()).isEqualTo(server.port());
+  }
+
+  @Test
+  void clusterIpsAreDistinctAndInRange() {
+    Set<String> ips = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      Service s = client.services().inNamespace("default").resource(service("distinct-" + i, "ClusterIP", null, null))
+          .create();
+      assertThat(s.getSpec().getClusterIP()).startsWith("10.").isNotEqualTo("10.96.0.1");
+      assertThat(s.getSpec().getClusterIPs()).containsExactly(s.getSpec().getClusterIP());
+      ips.add(s.getSpec().getClusterIP());
+    }
+    assertThat(ips).hasSize(5);
+  }
+
+  @Test
+  void aTakenAddressIsRefusedUntilReleased() {
+    client.services().inNamespace("default").resource(service("first", "ClusterIP", "10.96.5.5", null)).create();
+    assertThatThrownBy(() -> client.services().inNamespace("default")
+        .resource(service("second", "ClusterIP", "10.96.5.5", null)).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
+    assertThat(client.services().inNamespace("default").withName("second").get()).isNull();
+    client.services().inNamespace("default").withName("first").delete();
+    Service again = client.services().inNamespace("default")
+        .resource(service("second", "ClusterIP", "10.96.5.5", null)).create();
+    assertThat(again.getSpec().getClusterIP()).isEqualTo("10.96.5.5");
+  }
+
+  @Test
+  void nodePortsAreAllocatedInRange() {
+    Service s = client.services().inNamespace("default").resource(service("np", "NodePort", null, null)).create();
+    assertThat(s.getSpec().getPorts().get(0).getNodePort()).isBetween(30000, 32767);
+    Service fixed = client.services().inNamespace("default").resource(service("np-fixed", "NodePort", null, 31234))
+        .create();
+    assertThat(fixed.getSpec().getPorts().get(0).getNodePort()).isEqualTo(31234);
+    assertThatThrownBy(() -> client.services().inNamespace("default")
+        .resource(service("np-clash", "NodePort", null, 31234)).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
+  }
+
+  @Test
+  void headlessServicesGetNoAddress() {
+    Service s = client.services().inNamespace("default").resource(service("headless", "ClusterIP", "None", null))
+        .create();
+    assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
+  }
+}
