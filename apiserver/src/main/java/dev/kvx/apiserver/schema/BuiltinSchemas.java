@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +62,15 @@ public final class BuiltinSchemas {
       }
       return out;
     }
+  }
+
+  /**
+   * Builds the schemas of these kinds now. Blocking: the first build introspects a few hundred
+   * model classes (about a second of CPU for all built-ins), so call it off the event loop at
+   * start-up, and no request pays for it.
+   */
+  public static void preload(Collection<ResourceType> types) {
+    types.forEach(BuiltinSchemas::of);
   }
 
   public static Optional<Schema> of(ResourceType type) {

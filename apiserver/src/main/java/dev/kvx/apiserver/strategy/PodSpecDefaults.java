@@ -2,7 +2,6 @@ package dev.kvx.apiserver.strategy;
 
 import java.util.List;
 import java.util.Set;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -161,10 +160,5 @@ final class PodSpecDefaults {
       return ref.substring(colon + 1);
     }
     return digest ? "" : "latest";
-  }
-
-  /** Whether a subtree has any value (used by callers that treat {} like unset). */
-  static boolean isEmpty(JsonNode n) {
-    return n == null || n.isNull() || (n.isContainer() && n.isEmpty());
   }
 }

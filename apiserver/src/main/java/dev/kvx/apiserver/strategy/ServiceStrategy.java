@@ -45,7 +45,13 @@ final class ServiceStrategy implements ResourceStrategy {
       String type = Nodes.text(spec, "type").isEmpty() ? "ClusterIP" : Nodes.text(spec, "type");
       String oldType = Nodes.text(oldSpec, "type");
       if (!type.equals("ExternalName") && !oldType.equals("ExternalName")) {
-        for (String f : List.of("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy")) {
+        if (Nodes.unset(spec, "clusterIP")) {
+          copy(oldSpec, spec, "clusterIP");
+        }
+        // The rest of the addresses only follow an unchanged primary, as upstream fills them.
+        List<String> carried = Nodes.text(spec, "clusterIP").equals(Nodes.text(oldSpec, "clusterIP"))
+            ? List.of("clusterIPs", "ipFamilies", "ipFamilyPolicy") : List.of("ipFamilyPolicy");
+        for (String f : carried) {
           if (Nodes.unset(spec, f) || (spec.get(f).isArray() && spec.get(f).isEmpty())) {
             copy(oldSpec, spec, f);
           }

@@ -8,7 +8,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * apps/v1 StatefulSet: {@code SetDefaults_StatefulSet} (with the claim templates' PVC defaults),
- * StatefulSet validation, and upstream's rule that only replicas, ordinals, template,
+ * StatefulSet validation (like upstream, the template's pod spec is not validated: its mounts may
+ * name volumeClaimTemplates), and upstream's rule that only replicas, ordinals, template,
  * updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds
  * may change.
  */
@@ -103,7 +104,7 @@ final class StatefulSetStrategy implements ResourceStrategy {
     }
     Workloads.nonNegative(spec, "replicas", p, out);
     Workloads.nonNegative(spec, "minReadySeconds", p, out);
-    out.addAll(Workloads.selectorAndTemplate(spec, p, "statefulset", "StatefulSet"));
+    out.addAll(Workloads.selectorAndTemplate(spec, p, "statefulset", "StatefulSet", false));
     return out;
   }
 

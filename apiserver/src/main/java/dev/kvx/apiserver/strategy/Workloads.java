@@ -40,6 +40,16 @@ final class Workloads {
    * @param kindName the kind upstream names in "activeDeadlineSeconds in … is not Supported"
    */
   static List<Cause> selectorAndTemplate(JsonNode spec, FieldPath specPath, String kindWord, String kindName) {
+    return selectorAndTemplate(spec, specPath, kindWord, kindName, true);
+  }
+
+  /**
+   * As {@link #selectorAndTemplate(JsonNode, FieldPath, String, String)}; without
+   * {@code validatePodSpec} only the template's metadata is checked, as upstream does for
+   * StatefulSets (whose mounts may name volumeClaimTemplates, which a pod spec check would refuse).
+   */
+  static List<Cause> selectorAndTemplate(
+      JsonNode spec, FieldPath specPath, String kindWord, String kindName, boolean validatePodSpec) {
     List<Cause> out = new ArrayList<>();
     JsonNode selector = spec.get("selector");
     FieldPath selectorPath = specPath.child("selector");
@@ -59,7 +69,8 @@ final class Workloads {
       return out;
     }
     out.addAll(selectorMatchesTemplate(selector, template, templatePath));
-    out.addAll(podTemplate(template, templatePath));
+    out.addAll(validatePodSpec ? podTemplate(template, templatePath)
+        : MetaValidation.templateMeta(template.get("metadata"), templatePath.child("metadata")));
     ObjectNode podSpec = Nodes.objectOrNull(template, "spec");
     String restart = Nodes.text(podSpec, "restartPolicy");
     if (podSpec != null && !restart.isEmpty() && !restart.equals("Always")) {

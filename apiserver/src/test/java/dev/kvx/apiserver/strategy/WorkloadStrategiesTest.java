@@ -90,6 +90,28 @@ class WorkloadStrategiesTest {
   }
 
   @Test
+  void statefulSetTemplatesMayMountTheirClaimTemplates() {
+    StatefulSetStrategy strategy = new StatefulSetStrategy();
+    ObjectNode sts = created(strategy, workload("StatefulSet", """
+        selector: {matchLabels: {app: db}}
+        template:
+          metadata: {labels: {app: db}}
+          spec: {containers: [{name: db, image: postgres, volumeMounts: [{name: data, mountPath: /var/lib/postgresql}]}]}
+        volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce]}}]
+        """));
+    assertThat(strategy.validate(sts)).isEmpty();
+    ObjectNode badLabel = created(strategy, workload("StatefulSet", """
+        selector: {matchLabels: {app: db}}
+        template: {metadata: {labels: {app: db, tier: "-x"}}, spec: {restartPolicy: OnFailure, containers: [{name: db, image: i}]}}
+        """));
+    assertThat(Fixtures.render(strategy.validate(badLabel))).containsExactly(
+        "spec.template.metadata.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of"
+            + " alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g."
+            + " 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        "spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\"");
+  }
+
+  @Test
   void jobDefaultsAndGeneratedSelector() {
     JobStrategy strategy = new JobStrategy();
     ObjectNode job = created(strategy, yaml("""
