@@ -2,6 +2,7 @@ package dev.kvx.controller;
 
 import dev.kvx.controller.deployment.DeploymentController;
 import dev.kvx.controller.garbagecollector.GarbageCollector;
+import dev.kvx.controller.namespace.NamespaceController;
 import dev.kvx.controller.replicaset.ReplicaSetController;
 import java.util.List;
 
@@ -13,6 +14,7 @@ public final class KnownControllers {
     return List.of(
         ReplicaSetController.DESCRIPTOR,
         DeploymentController.DESCRIPTOR,
-        GarbageCollector.DESCRIPTOR);
+        GarbageCollector.DESCRIPTOR,
+        NamespaceController.DESCRIPTOR);
   }
 }

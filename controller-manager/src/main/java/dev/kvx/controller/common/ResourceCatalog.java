@@ -1,4 +1,4 @@
-package dev.kvx.controller.garbagecollector;
+package dev.kvx.controller.common;
 
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIResource;
@@ -13,12 +13,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The resource types the garbage collector watches, from discovery (upstream's {@code
- * GetDeletableResources}): every served resource that supports list, watch and delete, in each
- * group's preferred version, except events (upstream's default ignored resources).
+ * The deletable resource types the API server serves, from discovery (upstream's {@code
+ * GetDeletableResources}): every resource that supports list, watch and delete, in each group's
+ * preferred version. The garbage collector watches them (less events); the namespace controller
+ * empties a namespace of every namespaced one.
  */
-final class ResourceCatalog {
-  private static final Set<String> IGNORED = Set.of("/events", "events.k8s.io/events");
+public final class ResourceCatalog {
+  /** What the garbage collector ignores, as upstream's default ignored resources. */
+  public static final Set<String> GC_IGNORED = Set.of("/events", "events.k8s.io/events");
 
   private final Map<String, ResourceDefinitionContext> byGroupKind;
 
@@ -27,7 +29,7 @@ final class ResourceCatalog {
   }
 
   /** Reads discovery now (blocking). */
-  static ResourceCatalog discover(KubernetesClient client) {
+  public static ResourceCatalog discover(KubernetesClient client) {
     Map<String, ResourceDefinitionContext> out = new LinkedHashMap<>();
     add(out, "", "v1", client.getApiResources("v1"));
     for (APIGroup g : client.getApiGroups().getGroups()) {
@@ -39,7 +41,7 @@ final class ResourceCatalog {
     return new ResourceCatalog(out);
   }
 
-  static ResourceCatalog of(List<ResourceDefinitionContext> contexts) {
+  public static ResourceCatalog of(List<ResourceDefinitionContext> contexts) {
     Map<String, ResourceDefinitionContext> out = new LinkedHashMap<>();
     contexts.forEach(c -> out.put(key(c.getGroup(), c.getKind()), c));
     return new ResourceCatalog(out);
@@ -50,7 +52,7 @@ final class ResourceCatalog {
       return;
     }
     for (APIResource r : list.getResources()) {
-      if (r.getName().contains("/") || IGNORED.contains(group + "/" + r.getName())) {
+      if (r.getName().contains("/")) {
         continue;
       }
       List<String> verbs = r.getVerbs() == null ? List.of() : r.getVerbs();
@@ -69,13 +71,25 @@ final class ResourceCatalog {
     }
   }
 
-  /** Every watched type. */
-  List<ResourceDefinitionContext> all() {
+  /** Every deletable type. */
+  public List<ResourceDefinitionContext> all() {
     return new ArrayList<>(byGroupKind.values());
   }
 
+  /** Every type but those in {@code ignored} ({@code group/plural}). */
+  public List<ResourceDefinitionContext> except(Set<String> ignored) {
+    return byGroupKind.values().stream()
+        .filter(c -> !ignored.contains((c.getGroup() == null ? "" : c.getGroup()) + "/" + c.getPlural()))
+        .toList();
+  }
+
+  /** Every namespaced type. */
+  public List<ResourceDefinitionContext> namespaced() {
+    return byGroupKind.values().stream().filter(ResourceDefinitionContext::isNamespaceScoped).toList();
+  }
+
   /** The type an ownerReference's apiVersion and kind name (any version of the group). */
-  Optional<ResourceDefinitionContext> lookup(String apiVersion, String kind) {
+  public Optional<ResourceDefinitionContext> lookup(String apiVersion, String kind) {
     String group = apiVersion == null || !apiVersion.contains("/") ? "" : apiVersion.substring(0, apiVersion.indexOf('/'));
     return Optional.ofNullable(byGroupKind.get(key(group, kind)));
   }

@@ -3,6 +3,7 @@ package dev.kvx.controller.garbagecollector;
 import dev.kvx.component.controller.Controller;
 import dev.kvx.controller.ControllerContext;
 import dev.kvx.controller.ControllerDescriptor;
+import dev.kvx.controller.common.ResourceCatalog;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -43,7 +44,7 @@ public final class GarbageCollector {
   GarbageCollector(ControllerContext ctx) {
     ResourceCatalog catalog = ResourceCatalog.discover(ctx.client());
     List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
-    for (ResourceDefinitionContext type : catalog.all()) {
+    for (ResourceDefinitionContext type : catalog.except(ResourceCatalog.GC_IGNORED)) {
       SharedIndexInformer<GenericKubernetesResource> informer =
           (type.isNamespaceScoped()
                   ? ctx.client().genericKubernetesResources(type).inAnyNamespace()

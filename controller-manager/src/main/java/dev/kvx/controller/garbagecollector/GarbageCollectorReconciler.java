@@ -1,6 +1,7 @@
 package dev.kvx.controller.garbagecollector;
 
 import dev.kvx.component.controller.Reconciler;
+import dev.kvx.controller.common.ResourceCatalog;
 import dev.kvx.controller.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
