@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ApiServerCommand.class,
       BenchCommand.class,
+      dev.kvx.launcher.cmds.ControllerManagerCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Kvx implements Runnable {

@@ -1,0 +1,93 @@
+package dev.kvx.launcher.cmds;
+
+import dev.kvx.controller.ControllerManager;
+import dev.kvx.controller.ControllerManagerOptions;
+import dev.kvx.launcher.Foreground;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kvx controller-manager}: flags named as kube-controller-manager's; the action is {@link
+ * ControllerManager}, run in the foreground.
+ */
+@Command(
+    name = "controller-manager",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the controller manager in the foreground until SIGINT/SIGTERM.",
+      "It talks to the API server named in --kubeconfig, like every other client."
+    })
+public final class ControllerManagerCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--kubeconfig",
+      required = true,
+      paramLabel = "FILE",
+      description = "kubeconfig of the API server to manage.")
+  Path kubeconfig;
+
+  @Option(
+      names = "--controllers",
+      split = ",",
+      paramLabel = "NAME",
+      description = {
+        "Controllers to run: '*' runs every on-by-default controller, 'foo' enables foo,",
+        "'-foo' disables foo (default: *)."
+      })
+  List<String> controllers = new ArrayList<>(List.of("*"));
+
+  @Option(
+      names = "--leader-elect",
+      arity = "0..1",
+      negatable = true,
+      fallbackValue = "true",
+      paramLabel = "BOOL",
+      description = "Run only while holding the kube-system/kube-controller-manager Lease (default: ${DEFAULT-VALUE}).")
+  boolean leaderElect = true;
+
+  @Option(
+      names = {"--port", "--secure-port"},
+      paramLabel = "N",
+      description = "Port of /healthz, /readyz and /metrics; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port = ControllerManagerOptions.DEFAULT_PORT;
+
+  @Option(
+      names = "--bind-address",
+      paramLabel = "IP",
+      description = "Address of that port (default: ${DEFAULT-VALUE}).")
+  String bindAddress = "127.0.0.1";
+
+  @Override
+  public Integer call() {
+    ControllerManagerOptions options = options();
+    return new Foreground<ControllerManager>(
+            "controller-manager", vertx -> ControllerManager.start(vertx, options), ControllerManager::close)
+        .run(m -> {
+          System.out.printf("kvx controller-manager: controllers %s; metrics on http://%s:%d/metrics%n",
+              String.join(",", m.controllers()), bindAddress, m.port());
+          System.out.flush();
+        });
+  }
+
+  /** The manager's options from the flags. */
+  ControllerManagerOptions options() {
+    if (!Files.isReadable(kubeconfig)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--kubeconfig is not a readable file: " + kubeconfig);
+    }
+    if (port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port);
+    }
+    return new ControllerManagerOptions(
+        kubeconfig.toAbsolutePath(), controllers, leaderElect, bindAddress, port, null, null);
+  }
+}
