@@ -1,0 +1,99 @@
+package dev.kvx.scheduler;
+
+import dev.kvx.component.leaderelection.LeaderElectionConfig;
+import dev.kvx.scheduler.framework.Profile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How {@link KubeScheduler} runs, named after kube-scheduler's flags: the kubeconfig, leader
+ * election on the Lease kube-system/kube-scheduler with its timings, where /healthz, /readyz and
+ * /metrics are served (default port 10259; 0 picks a free one; plain HTTP unless a certificate and
+ * key are given), the profiles and percentageOfNodesToScore.
+ */
+public record SchedulerOptions(
+    Path kubeconfig,
+    boolean leaderElect,
+    String leaseNamespace,
+    String leaseName,
+    String identity,
+    Duration leaseDuration,
+    Duration renewDeadline,
+    Duration retryPeriod,
+    String bindAddress,
+    int port,
+    Path tlsCertFile,
+    Path tlsKeyFile,
+    List<Profile> profiles,
+    int percentageOfNodesToScore) {
+  public static final int DEFAULT_PORT = 10259;
+  public static final String DEFAULT_LEASE_NAMESPACE = "kube-system";
+  public static final String DEFAULT_LEASE_NAME = "kube-scheduler";
+
+  public SchedulerOptions {
+    Objects.requireNonNull(kubeconfig, "kubeconfig");
+    profiles = List.copyOf(profiles);
+    if (profiles.isEmpty()) {
+      throw new IllegalArgumentException("at least one profile is required");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+    }
+    if (percentageOfNodesToScore < 0 || percentageOfNodesToScore > 100) {
+      throw new IllegalArgumentException("percentageOfNodesToScore must be between 0 and 100");
+    }
+  }
+
+  /** Upstream defaults: leader election on, 15 s / 10 s / 2 s, port 10259 on 0.0.0.0, default profile. */
+  public static SchedulerOptions defaults(Path kubeconfig) {
+    return new SchedulerOptions(
+        kubeconfig,
+        true,
+        DEFAULT_LEASE_NAMESPACE,
+        DEFAULT_LEASE_NAME,
+        LeaderElectionConfig.defaultIdentity(),
+        LeaderElectionConfig.DEFAULT_LEASE_DURATION,
+        LeaderElectionConfig.DEFAULT_RENEW_DEADLINE,
+        LeaderElectionConfig.DEFAULT_RETRY_PERIOD,
+        "0.0.0.0",
+        DEFAULT_PORT,
+        null,
+        null,
+        List.of(Profile.defaultProfile()),
+        0);
+  }
+
+  public SchedulerOptions withLeaderElect(boolean leaderElect) {
+    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
+        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentageOfNodesToScore);
+  }
+
+  public SchedulerOptions withLeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
+        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentageOfNodesToScore);
+  }
+
+  public SchedulerOptions withIdentity(String identity) {
+    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
+        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentageOfNodesToScore);
+  }
+
+  public SchedulerOptions withServing(String bindAddress, int port, Path tlsCertFile, Path tlsKeyFile) {
+    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
+        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentageOfNodesToScore);
+  }
+
+  public SchedulerOptions withPercentageOfNodesToScore(int percentage) {
+    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
+        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentage);
+  }
+
+  /** The leader election this configures. */
+  public LeaderElectionConfig leaderElectionConfig() {
+    return LeaderElectionConfig.forLease(leaseNamespace, leaseName)
+        .withIdentity(identity)
+        .withTimings(leaseDuration, renewDeadline, retryPeriod);
+  }
+}
