@@ -2,6 +2,7 @@ package dev.kvx.apiserver.schema;
 
 import dev.kvx.apiserver.schema.Schema.Type;
 import io.fabric8.kubernetes.api.model.AnyType;
+import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
@@ -12,6 +13,7 @@ import java.util.Map;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.introspect.AnnotatedClass;
 import tools.jackson.databind.introspect.BeanPropertyDefinition;
 import tools.jackson.databind.introspect.ClassIntrospector;
@@ -20,8 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Derives {@link Schema}s from fabric8 model classes by asking Jackson how it would deserialize
  * them: each bean property's JSON name and Java type, lists, maps, and the two custom scalars
- * (IntOrString, Quantity). Classes with their own deserializer, {@code Object}, interfaces and
- * fabric8's {@link AnyType} become {@link Type#ANY}. fabric8's catch-all
+ * (IntOrString, Quantity). Classes with their own deserializer, {@code Object}, interfaces, JSON
+ * trees, fabric8's {@link AnyType} and {@link FieldsV1} (managedFields' trie, free-form upstream
+ * but an empty bean in fabric8) become {@link Type#ANY}. fabric8's catch-all
  * {@code additionalProperties} is an any-setter, not a property, so it never widens a schema.
  *
  * <p>Thread-safe; each class is introspected once.
@@ -75,6 +78,7 @@ public final class ModelSchemas {
       return Schema.map(schemaOf(t.getContentType(), null, null));
     }
     if (raw == Object.class || raw.isInterface() || AnyType.class.isAssignableFrom(raw)
+        || JsonNode.class.isAssignableFrom(raw) || raw == FieldsV1.class
         || raw.isPrimitive() || raw.getName().startsWith("java.")) {
       return Schema.scalar(Type.ANY, null);
     }

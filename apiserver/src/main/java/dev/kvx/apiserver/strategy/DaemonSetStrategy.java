@@ -65,7 +65,15 @@ final class DaemonSetStrategy implements ResourceStrategy {
           FieldPath rp = sp.child("rollingUpdate");
           Workloads.intOrPercent(rolling, "maxUnavailable", rp, true, out);
           Workloads.intOrPercent(rolling, "maxSurge", rp, true, out);
-          Workloads.notBothZero(rolling, rp, out);
+          // exactly one of the two may be non-zero
+          boolean unavailable = Workloads.intOrPercentValue(rolling.get("maxUnavailable")) != 0;
+          boolean surge = Workloads.intOrPercentValue(rolling.get("maxSurge")) != 0;
+          if (unavailable && surge) {
+            out.add(FieldErrors.invalid(rp.child("maxSurge"), Workloads.intOrStringValue(rolling.get("maxSurge")),
+                "may not be set when maxUnavailable is non-zero"));
+          } else if (!unavailable && !surge) {
+            out.add(FieldErrors.required(rp.child("maxUnavailable"), "cannot be 0 when maxSurge is 0"));
+          }
         }
       }
       default -> out.add(FieldErrors.notSupported(sp.child("type"), type, List.of("OnDelete", "RollingUpdate")));

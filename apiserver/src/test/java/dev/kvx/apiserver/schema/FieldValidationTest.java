@@ -83,6 +83,16 @@ class FieldValidationTest {
   }
 
   @Test
+  void managedFieldsAreFreeForm() {
+    ObjectNode obj = json("""
+        {"metadata":{"name":"p","managedFields":[{"manager":"kubectl","operation":"Apply","fieldsType":"FieldsV1",
+          "fieldsV1":{"f:spec":{"f:containers":{"k:{\\"name\\":\\"c\\"}":{".":{}}}}}}]}}""");
+    ObjectNode before = obj.deepCopy();
+    assertThat(FieldValidation.decode(POD, obj, List.of(), Directive.STRICT)).isEmpty();
+    assertThat(obj).isEqualTo(before);
+  }
+
+  @Test
   void customResourcesPassUntouched() {
     ResourceType widget = new ResourceType("example.com", "v1", "Widget", "widgets", "widget", true,
         List.of(), List.of(), java.util.Set.of(), "/registry/example.com/widgets/");

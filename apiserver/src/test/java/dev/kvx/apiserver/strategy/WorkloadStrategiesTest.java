@@ -210,6 +210,13 @@ class WorkloadStrategiesTest {
         Arguments.of("percent above 100", new DeploymentStrategy(),
             selected("Deployment", "strategy: {rollingUpdate: {maxUnavailable: 150%}}\n"),
             List.of("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"150%\": must not be greater than 100%")),
+        Arguments.of("daemonset surging while unavailable", new DaemonSetStrategy(),
+            selected("DaemonSet", "updateStrategy: {rollingUpdate: {maxUnavailable: 1, maxSurge: 25%}}\n"),
+            List.of("spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0,"
+                + " StrVal:\"25%\"}: may not be set when maxUnavailable is non-zero")),
+        Arguments.of("daemonset without either", new DaemonSetStrategy(),
+            selected("DaemonSet", "updateStrategy: {rollingUpdate: {maxUnavailable: 0}}\n"),
+            List.of("spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0")),
         Arguments.of("statefulset selector", new StatefulSetStrategy(), workload("StatefulSet", TEMPLATE),
             List.of("spec.selector: Required value", mismatch)),
         Arguments.of("daemonset selector expression", new DaemonSetStrategy(), workload("DaemonSet", """
