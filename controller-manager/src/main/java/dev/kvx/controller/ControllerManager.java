@@ -41,6 +41,7 @@ public final class ControllerManager {
   private LeaderElector elector;
   private Term term;
   private boolean closed;
+  private Future<Void> closing;
 
   private ControllerManager(Vertx vertx, ControllerManagerOptions options) {
     this.vertx = vertx;
@@ -116,6 +117,12 @@ public final class ControllerManager {
       startTerm();
       return;
     }
+    campaign();
+  }
+
+  // One elector runs one election; after a lost lease a new one campaigns again (an upstream
+  // process would exit and be restarted instead).
+  private void campaign() {
     LeaderElector e =
         new LeaderElector(
             client,
@@ -134,8 +141,22 @@ public final class ControllerManager {
             },
             metrics.registry());
     synchronized (this) {
+      if (closed) {
+        return;
+      }
       elector = e;
     }
+    e.done().thenRun(() -> {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+      }
+      vertx.executeBlocking(() -> {
+        campaign();
+        return null;
+      });
+    });
     e.start();
   }
 
@@ -174,13 +195,19 @@ public final class ControllerManager {
     }
   }
 
-  /** Stops the controllers, releases the lease, stops serving and closes the client. */
-  public Future<Void> close() {
-    LeaderElector e;
-    synchronized (this) {
+  /**
+   * Stops the controllers, releases the lease, stops serving and closes the client. Idempotent:
+   * later calls return the first call's future.
+   */
+  public synchronized Future<Void> close() {
+    if (closing == null) {
       closed = true;
-      e = elector;
+      closing = doClose(elector);
     }
+    return closing;
+  }
+
+  private Future<Void> doClose(LeaderElector e) {
     return vertx
         .executeBlocking(
             () -> {
