@@ -86,7 +86,8 @@ final class ApiRoutes {
     this.services = new ServiceAllocations(storage, options.serviceClusterIpRange());
     store.addHook(services);
     ResourceType namespaces = registry.find("", "v1", "namespaces").orElseThrow();
-    Strategies strategies = new Strategies();
+    Strategies strategies = new Strategies(new CachedPriorityClasses(cache,
+        registry.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow()));
     this.ops = new ResourceOperations(store, strategies, new NamespaceLifecycle(cache, store, namespaces));
     TableConvertor tables = new TableConvertor();
     this.resources = new ResourceHandler(vertx, registry, ops, cache,

@@ -3,7 +3,9 @@ package dev.kvx.apiserver;
 import dev.kvx.apiserver.auth.Kubeconfigs;
 import dev.kvx.apiserver.auth.Pki;
 import dev.kvx.apiserver.cache.WatchCache;
+import dev.kvx.apiserver.registry.BuiltinResources;
 import dev.kvx.apiserver.registry.ResourceRegistry;
+import dev.kvx.apiserver.schema.BuiltinSchemas;
 import dev.kvx.apiserver.registry.ResourceType;
 import dev.kvx.apiserver.storage.InstrumentedStorage;
 import dev.kvx.apiserver.storage.Storage;
@@ -56,6 +58,8 @@ public final class ApiServer {
       Files.createDirectories(options.dataDir());
       Pki pki = Pki.loadOrCreate(options.dataDir(),
           List.of(options.bindAddress(), Pki.kubernetesServiceIp(options.serviceClusterIpRange())));
+      // The first schema build introspects hundreds of model classes: do it here, not on an event loop.
+      BuiltinSchemas.preload(BuiltinResources.ALL);
       Storage raw = Storages.open(vertx, options.etcdServers(), options.dataDir(), options.inMemory());
       return new Opened(pki, new InstrumentedStorage(raw, metrics.registry()));
     }).compose(opened -> {

@@ -6,6 +6,8 @@ import dev.kvx.apiserver.errors.Statuses;
 import dev.kvx.apiserver.json.Json;
 import dev.kvx.apiserver.registry.ResourceRegistry;
 import dev.kvx.apiserver.registry.ResourceType;
+import dev.kvx.apiserver.schema.DuplicateFields;
+import dev.kvx.apiserver.schema.FieldValidation;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -129,12 +131,12 @@ public final class ResourceHandler implements Handler<RoutingContext> {
         if (info.name() != null) {
           throw Statuses.methodNotSupported(type.group(), type.plural(), "create");
         }
-        ObjectNode body = decoder.decode(rc.request().getHeader("Content-Type"), rc.body().buffer());
+        ObjectNode body = decodeValidated(rc, type, "CreateOptions");
         yield ops.create(type, ns, body, dryRun).onSuccess(o -> writeObject(rc, 201, type, o));
       }
       case "update" -> {
         requireName(info, type);
-        ObjectNode body = decoder.decode(rc.request().getHeader("Content-Type"), rc.body().buffer());
+        ObjectNode body = decodeValidated(rc, type, "UpdateOptions");
         yield ops.update(type, ns, info.name(), body, info.subresource(), dryRun)
             .onSuccess(o -> writeObject(rc, 200, type, o));
       }
@@ -230,7 +232,38 @@ public final class ResourceHandler implements Handler<RoutingContext> {
       case Patches.STRATEGIC_MERGE_PATCH -> current -> Patches.mergePatch(current, patch);
       default -> throw Statuses.unsupportedMediaType(rc.request().getHeader("Content-Type"));
     };
-    return ops.guaranteedUpdate(type, ns, name, sub, dryRun, mutate);
+    FieldValidation.Directive directive =
+        FieldValidation.Directive.parse(rc.queryParams().get("fieldValidation"), "PatchOptions");
+    return ops.guaranteedUpdate(type, ns, name, sub, dryRun, current -> {
+      ObjectNode patched = mutate.apply(current);
+      warn(rc, FieldValidation.decode(type, patched, List.of(), directive));
+      return patched;
+    });
+  }
+
+  /**
+   * Decodes a create/update body and applies field validation as upstream's decoder does: unknown
+   * fields of built-in kinds are pruned, and reported as warnings or (Strict) refused.
+   */
+  private ObjectNode decodeValidated(RoutingContext rc, ResourceType type, String optionsKind) {
+    String contentType = rc.request().getHeader("Content-Type");
+    ObjectNode body = decoder.decode(contentType, rc.body().buffer());
+    FieldValidation.Directive directive =
+        FieldValidation.Directive.parse(rc.queryParams().get("fieldValidation"), optionsKind);
+    String media = Patches.typeOf(contentType);
+    boolean yaml = media != null && media.contains("yaml");
+    boolean json = media == null || media.equals("application/json");
+    List<String> duplicates = (json || yaml) && directive != FieldValidation.Directive.IGNORE
+        ? DuplicateFields.of(rc.body().buffer().getBytes(), yaml)
+        : List.of();
+    warn(rc, FieldValidation.decode(type, body, duplicates, directive));
+    return body;
+  }
+
+  private static void warn(RoutingContext rc, List<String> warnings) {
+    for (String w : warnings) {
+      rc.response().headers().add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
   }
 
   private Future<?> delete(RoutingContext rc, ResourceType type, String ns, String name, boolean dryRun) {

@@ -225,7 +225,9 @@ public final class ResourceOperations {
     if (oldMeta.has("deletionTimestamp")) {
       // Upstream refuses new finalizers on an object being deleted only in some kinds; keep simple.
     }
-    validate(type, next, internal ? List.of() : strategy.validateUpdate(next, current), strategy);
+    // Status writes are checked by metadata rules only, as upstream's status strategies check status alone.
+    boolean statusWrite = "status".equals(subresource);
+    validate(type, next, internal || statusWrite ? List.of() : strategy.validateUpdate(next, current), strategy);
     long expected = Long.parseLong(Json.text(oldMeta, "resourceVersion"));
     if (Json.MAPPER.valueToTree(next).equals(current)) {
       return Future.succeededFuture(current); // no-op: no write, no new resourceVersion
