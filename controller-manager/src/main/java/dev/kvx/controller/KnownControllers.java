@@ -3,6 +3,8 @@ package dev.kvx.controller;
 import dev.kvx.controller.deployment.DeploymentController;
 import dev.kvx.controller.garbagecollector.GarbageCollector;
 import dev.kvx.controller.namespace.NamespaceController;
+import dev.kvx.controller.podgc.PodGarbageCollector;
+import dev.kvx.controller.serviceaccount.ServiceAccountController;
 import dev.kvx.controller.replicaset.ReplicaSetController;
 import java.util.List;
 
@@ -15,6 +17,8 @@ public final class KnownControllers {
         ReplicaSetController.DESCRIPTOR,
         DeploymentController.DESCRIPTOR,
         GarbageCollector.DESCRIPTOR,
-        NamespaceController.DESCRIPTOR);
+        NamespaceController.DESCRIPTOR,
+        ServiceAccountController.DESCRIPTOR,
+        PodGarbageCollector.DESCRIPTOR);
   }
 }
