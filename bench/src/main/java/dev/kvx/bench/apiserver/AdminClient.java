@@ -41,7 +41,7 @@ final class AdminClient implements AutoCloseable {
     JsonNode config = Json.YAML.readTree(Files.readString(kubeconfig));
     JsonNode cluster = config.path("clusters").path(0).path("cluster");
     JsonNode user = config.path("users").path(0).path("user");
-    URI server = URI.create(cluster.path("server").asText());
+    URI server = URI.create(cluster.path("server").asString());
     HttpClientOptions options =
         new HttpClientOptions()
             .setSsl(true)
@@ -61,7 +61,7 @@ final class AdminClient implements AutoCloseable {
   }
 
   private static Buffer pem(JsonNode node, String field) {
-    String data = node.path(field).asText("");
+    String data = node.path(field).asString("");
     if (data.isEmpty()) {
       throw new IllegalArgumentException("kubeconfig has no " + field);
     }

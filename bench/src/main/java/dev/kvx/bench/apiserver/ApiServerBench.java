@@ -3,15 +3,22 @@ package dev.kvx.bench.apiserver;
 import dev.kvx.apiserver.ApiServer;
 import dev.kvx.apiserver.ApiServerOptions;
 import dev.kvx.apiserver.storage.etcd.LocalEtcd;
+import dev.kvx.bench.CpuMeter;
 import dev.kvx.bench.Figure;
+import dev.kvx.bench.Latencies;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -30,9 +37,13 @@ import picocli.CommandLine.Option;
  *       kubeconfig's client certificate.
  * </ol>
  *
- * Both sides run with the same number of requests in flight and are warmed up first (JIT). The
+ * Next to each rate it prints the CPU one operation costs this JVM and etcd together ({@code
+ * *_cpu_us}; for writes also etcd's part, {@code *_etcd_cpu_us}): on a shared machine the rates
+ * move with the neighbours' load, the CPU per operation much less.
+ *
+ * <p>Both sides run with the same number of requests in flight and are warmed up first (JIT). The
  * client runs in this JVM on its own Vert.x instance, so it competes with the server for the same
- * cores, as jetcd's client does in the baseline.
+ * cores, as jetcd's client does in the baseline; its CPU is part of both sides' {@code *_cpu_us}.
  */
 @Command(
     name = "apiserver",
@@ -80,13 +91,18 @@ public final class ApiServerBench implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "1000",
+      defaultValue = "2000",
       description =
           "Writes and reads before each measurement, to warm up the JIT (default"
               + " ${DEFAULT-VALUE}).")
   int warmup;
 
   private final PrintStream out = System.out;
+
+  /** Every figure printed so far, by name; API figures look up their baselines here. */
+  private final Map<String, Figure> baselines = new HashMap<>();
+
+  private CpuMeter cpu;
 
   @Override
   public Integer call() throws Exception {
@@ -99,12 +115,13 @@ public final class ApiServerBench implements Callable<Integer> {
     Vertx clientVertx = Vertx.vertx();
     progress("starting etcd");
     try (LocalEtcd etcd = LocalEtcd.start()) {
-      Baselines base = measureEtcd(etcd.clientUrl());
+      cpu = CpuMeter.jvmAnd(etcd.pid());
+      measureEtcd(etcd.clientUrl());
       if (store != Stores.EMBEDDED) {
-        measureApi("etcd", List.of(etcd.clientUrl()), serverVertx, clientVertx, base);
+        measureApi("etcd", List.of(etcd.clientUrl()), serverVertx, clientVertx);
       }
       if (store != Stores.ETCD) {
-        measureApi("embedded", List.of(), serverVertx, clientVertx, base);
+        measureApi("embedded", List.of(), serverVertx, clientVertx);
       }
     } finally {
       clientVertx.close().await();
@@ -113,11 +130,7 @@ public final class ApiServerBench implements Callable<Integer> {
     return 0;
   }
 
-  /** The raw etcd figures every API figure is compared with. */
-  private record Baselines(
-      Figure puts, Figure ranges, Figure listP50, Figure listP99, Figure pageP50, Figure pageP99) {}
-
-  private Baselines measureEtcd(String endpoint) throws InterruptedException {
+  private void measureEtcd(String endpoint) throws InterruptedException {
     byte[][] values = new byte[objects][];
     for (int i = 0; i < objects; i++) {
       values[i] = ConfigMaps.stored("bench", i);
@@ -125,49 +138,24 @@ public final class ApiServerBench implements Callable<Integer> {
     print(Figure.of(NAME, null, "object_bytes", values[objects / 2].length, "B"));
     try (EtcdBaseline etcd = new EtcdBaseline(endpoint)) {
       progress("etcd baseline: warm-up");
-      byte[][] warm = new byte[Math.min(warmup, objects)][];
-      System.arraycopy(values, 0, warm, 0, warm.length);
+      byte[][] warm = Arrays.copyOf(values, Math.min(warmup, objects));
       etcd.puts("/kvx-bench/warmup", warm, concurrency);
       etcd.ranges("/kvx-bench/warmup", warm.length, concurrency);
       etcd.lists("/kvx-bench/warmup", 0, warm.length, 3);
 
       progress("etcd baseline: " + objects + " puts, " + concurrency + " in flight");
       String prefix = "/kvx-bench/configmaps";
-      Figure puts =
-          print(
-              Figure.of(
-                  NAME, null, "etcd_puts_per_s", etcd.puts(prefix, values, concurrency), "1/s"));
-      Figure ranges =
-          print(
-              Figure.of(
-                  NAME,
-                  null,
-                  "etcd_ranges_per_s",
-                  etcd.ranges(prefix, objects, concurrency),
-                  "1/s"));
-      var all = etcd.lists(prefix, 0, objects, listSamples);
-      Figure listP50 =
-          print(Figure.of(NAME, null, "etcd_list_p50_ms", all.percentileMillis(50), "ms"));
-      Figure listP99 =
-          print(Figure.of(NAME, null, "etcd_list_p99_ms", all.percentileMillis(99), "ms"));
+      throughput(null, "etcd_puts", true, null, () -> etcd.puts(prefix, values, concurrency));
+      throughput(null, "etcd_ranges", false, null, () -> etcd.ranges(prefix, objects, concurrency));
+      progress("etcd baseline: lists");
+      latency(null, "etcd_list", etcd.lists(prefix, 0, objects, listSamples));
       int pageSize = Math.min(500, objects);
-      var page = etcd.lists(prefix, pageSize, pageSize, listSamples);
-      Figure pageP50 =
-          print(
-              Figure.of(NAME, null, "etcd_list_limit500_p50_ms", page.percentileMillis(50), "ms"));
-      Figure pageP99 =
-          print(
-              Figure.of(NAME, null, "etcd_list_limit500_p99_ms", page.percentileMillis(99), "ms"));
-      return new Baselines(puts, ranges, listP50, listP99, pageP50, pageP99);
+      latency(null, "etcd_list_limit500", etcd.lists(prefix, pageSize, pageSize, listSamples));
     }
   }
 
   private void measureApi(
-      String storeName,
-      List<String> etcdServers,
-      Vertx serverVertx,
-      Vertx clientVertx,
-      Baselines base)
+      String storeName, List<String> etcdServers, Vertx serverVertx, Vertx clientVertx)
       throws Exception {
     Path dataDir = Files.createTempDirectory("kvx-bench-apiserver-");
     try {
@@ -194,35 +182,99 @@ public final class ApiServerBench implements Callable<Integer> {
                 + concurrency
                 + " in flight");
         load.createNamespace("bench");
-        List<Figure> figures = new ArrayList<>();
-        figures.add(
-            Figure.of(NAME, storeName, "creates_per_s", load.creates("bench", objects), "1/s")
-                .against(base.puts()));
-        figures.add(
-            Figure.of(NAME, storeName, "gets_per_s", load.gets("bench", objects), "1/s")
-                .against(base.ranges()));
-        var all = load.lists("bench", 0, objects, listSamples);
-        figures.add(
-            Figure.of(NAME, storeName, "list_p50_ms", all.percentileMillis(50), "ms")
-                .against(base.listP50()));
-        figures.add(
-            Figure.of(NAME, storeName, "list_p99_ms", all.percentileMillis(99), "ms")
-                .against(base.listP99()));
+        boolean onEtcd = !etcdServers.isEmpty();
+        MeterRegistry metrics = server.meterRegistry();
+        throughput(
+            storeName,
+            "creates",
+            onEtcd,
+            new ServerTimings(metrics, "POST", "create"),
+            () -> load.creates("bench", objects));
+        throughput(
+            storeName,
+            "gets",
+            false,
+            new ServerTimings(metrics, "GET", "get"),
+            () -> load.gets("bench", objects));
+        progress("API server on " + storeName + ": lists");
+        latency(storeName, "list", load.lists("bench", 0, objects, listSamples));
         int pageSize = Math.min(500, objects);
-        var page = load.lists("bench", pageSize, pageSize, listSamples);
-        figures.add(
-            Figure.of(NAME, storeName, "list_limit500_p50_ms", page.percentileMillis(50), "ms")
-                .against(base.pageP50()));
-        figures.add(
-            Figure.of(NAME, storeName, "list_limit500_p99_ms", page.percentileMillis(99), "ms")
-                .against(base.pageP99()));
-        figures.forEach(this::print);
+        latency(storeName, "list_limit500", load.lists("bench", pageSize, pageSize, listSamples));
       } finally {
         server.close().await();
       }
     } finally {
       deleteRecursively(dataDir);
     }
+  }
+
+  /** A load that returns its operations per second. */
+  private interface Load {
+    double run() throws InterruptedException;
+  }
+
+  /**
+   * Runs {@code load} ({@code objects} operations, {@code concurrency} in flight) and prints:
+   * {@code NAME_per_s}; {@code NAME_mean_ms}, the mean latency a client sees (by Little's law);
+   * {@code NAME_cpu_us}, CPU of this JVM and etcd per operation, and with {@code etcdShare} also
+   * {@code NAME_etcd_cpu_us}, etcd's part alone; with {@code server} timings, {@code
+   * NAME_server_mean_ms} and {@code NAME_storage_mean_ms}, the mean time in the API server's
+   * handlers and in its storage calls.
+   */
+  private void throughput(
+      String storeName, String name, boolean etcdShare, ServerTimings server, Load load)
+      throws InterruptedException {
+    ServerTimings.Snapshot before = server == null ? null : server.snapshot();
+    CpuMeter.Span span = cpu.start();
+    double rate = load.run();
+    CpuMeter.Used used = span.stop();
+    print(figure(storeName, name + "_per_s", rate, "1/s"));
+    print(figure(storeName, name + "_mean_ms", concurrency * 1000.0 / rate, "ms"));
+    print(figure(storeName, name + "_cpu_us", used.totalMicrosPer(objects), "us"));
+    if (etcdShare) {
+      print(figure(storeName, name + "_etcd_cpu_us", used.otherMicrosPer(objects), "us"));
+    }
+    if (server != null) {
+      ServerTimings.Snapshot after = server.snapshot();
+      print(
+          figure(
+              storeName,
+              name + "_server_mean_ms",
+              after.requests().meanMillisSince(before.requests()),
+              "ms"));
+      print(
+          figure(
+              storeName,
+              name + "_storage_mean_ms",
+              after.storage().meanMillisSince(before.storage()),
+              "ms"));
+    }
+  }
+
+  private void latency(String storeName, String name, Latencies samples) {
+    print(figure(storeName, name + "_p50_ms", samples.percentileMillis(50), "ms"));
+    print(figure(storeName, name + "_p99_ms", samples.percentileMillis(99), "ms"));
+  }
+
+  /**
+   * A figure; an API server figure ({@code storeName} set) is compared with the etcd baseline of
+   * the same measure: creates with puts, gets with ranges, a list with a range over the prefix.
+   */
+  private Figure figure(String storeName, String name, double value, String unit) {
+    Figure f = Figure.of(NAME, storeName, name, value, unit);
+    if (storeName == null) {
+      baselines.put(name, f);
+      return f;
+    }
+    // The storage call and the whole server request are both set against etcd's own latency.
+    String baseline =
+        "etcd_"
+            + name.replace("creates", "puts")
+                .replace("gets", "ranges")
+                .replace("_server_", "_")
+                .replace("_storage_", "_");
+    Figure b = baselines.get(baseline);
+    return b == null ? f : f.against(b);
   }
 
   private Figure print(Figure figure) {
@@ -232,7 +284,8 @@ public final class ApiServerBench implements Callable<Integer> {
   }
 
   private static void progress(String message) {
-    System.err.println("kvx bench apiserver: " + message);
+    System.err.println(
+        LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " kvx bench apiserver: " + message);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
