@@ -60,6 +60,8 @@ public final class ApiServer {
           List.of(options.bindAddress(), Pki.kubernetesServiceIp(options.serviceClusterIpRange())));
       // The first schema build introspects hundreds of model classes: do it here, not on an event loop.
       BuiltinSchemas.preload(BuiltinResources.ALL);
+      // Likewise the protobuf descriptors of client-java-proto (seconds of class initialisation).
+      Class.forName("dev.kvx.apiserver.protobuf.KubernetesProtoTypes", true, ApiServer.class.getClassLoader());
       Storage raw = Storages.open(vertx, options.etcdServers(), options.dataDir(), options.inMemory());
       return new Opened(pki, new InstrumentedStorage(raw, metrics.registry()));
     }).compose(opened -> {

@@ -95,6 +95,7 @@ public final class ResourceOperations {
     meta.remove("deletionTimestamp");
     meta.remove("deletionGracePeriodSeconds");
     meta.remove("selfLink");
+    dropEmpty(meta);
     if (strategy.tracksGeneration() || isCustom(type)) {
       meta.put("generation", 1);
     } else {
@@ -209,6 +210,7 @@ public final class ResourceOperations {
     }
     meta.put("resourceVersion", Json.text(oldMeta, "resourceVersion"));
     meta.remove("selfLink");
+    dropEmpty(meta);
     if (!type.namespaced()) {
       meta.remove("namespace");
     }
@@ -242,6 +244,16 @@ public final class ResourceOperations {
       return store.delete(type, Json.text(oldMeta, "namespace"), Json.text(oldMeta, "name"), expected);
     }
     return store.update(type, next, expected);
+  }
+
+  /** ObjectMeta's maps and lists are omitempty upstream: a patch that empties one removes it. */
+  private static void dropEmpty(ObjectNode meta) {
+    for (String f : List.of("labels", "annotations", "finalizers", "ownerReferences", "managedFields")) {
+      JsonNode v = meta.get(f);
+      if (v != null && (v.isNull() || (v.isContainer() && v.isEmpty()))) {
+        meta.remove(f);
+      }
+    }
   }
 
   private static boolean specChanged(ObjectNode old, ObjectNode next) {
