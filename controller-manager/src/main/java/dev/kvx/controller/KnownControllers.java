@@ -1,6 +1,8 @@
 package dev.kvx.controller;
 
 import dev.kvx.controller.deployment.DeploymentController;
+import dev.kvx.controller.endpoint.EndpointsController;
+import dev.kvx.controller.endpointslice.EndpointSliceController;
 import dev.kvx.controller.garbagecollector.GarbageCollector;
 import dev.kvx.controller.namespace.NamespaceController;
 import dev.kvx.controller.podgc.PodGarbageCollector;
@@ -19,6 +21,8 @@ public final class KnownControllers {
         GarbageCollector.DESCRIPTOR,
         NamespaceController.DESCRIPTOR,
         ServiceAccountController.DESCRIPTOR,
-        PodGarbageCollector.DESCRIPTOR);
+        PodGarbageCollector.DESCRIPTOR,
+        EndpointsController.DESCRIPTOR,
+        EndpointSliceController.DESCRIPTOR);
   }
 }

@@ -44,6 +44,7 @@ public final class TestCluster implements AutoCloseable {
   private final Thread ticker;
   private final List<ControllerDescriptor> descriptors;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicInteger nextIp = new java.util.concurrent.atomic.AtomicInteger();
   private Running running;
 
   private TestCluster(Path dir, List<ControllerDescriptor> descriptors) throws Exception {
@@ -165,7 +166,10 @@ public final class TestCluster implements AutoCloseable {
           String now = Times.format(clock.now());
           ensureStatus(fresh);
           fresh.getStatus().setPhase("Running");
-          fresh.getStatus().setPodIP("10.0.0." + (Math.abs(fresh.getMetadata().getName().hashCode()) % 250 + 1));
+          if (fresh.getStatus().getPodIP() == null) {
+            int n = nextIp.incrementAndGet();
+            fresh.getStatus().setPodIP("10.244." + (n / 250) + "." + (n % 250 + 1));
+          }
           fresh.getStatus().setConditions(
               List.of(new PodConditionBuilder().withType("Ready").withStatus("True").withLastTransitionTime(now).build()));
           return client.pods().resource(fresh).updateStatus();
