@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       ApiServerCommand.class,
       BenchCommand.class,
       dev.kvx.launcher.cmds.ControllerManagerCommand.class,
+      dev.kvx.launcher.cmds.SchedulerCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Kvx implements Runnable {

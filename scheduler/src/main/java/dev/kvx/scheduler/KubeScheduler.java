@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,9 @@ public final class KubeScheduler {
     this.vertx = vertx;
     this.options = options;
     this.metrics = Metrics.create();
-    this.client = KubeClients.fromKubeconfig(options.kubeconfig(), USER_AGENT, vertx);
+    // The client gets its own Vert.x: fabric8 decodes responses on its event loops, which must not
+    // stall the component's (or a co-located API server's).
+    this.client = KubeClients.fromKubeconfig(options.kubeconfig(), USER_AGENT);
     this.informers = new InformerFactory(client);
     SharedIndexInformer<Pod> pods = informers.informerFor(Pod.class);
     SharedIndexInformer<Node> nodes = informers.informerFor(Node.class);
@@ -75,20 +78,24 @@ public final class KubeScheduler {
 
   /** Starts a scheduler on {@code vertx}; the future completes once /healthz and /metrics serve. */
   public static Future<KubeScheduler> start(Vertx vertx, SchedulerOptions options) {
-    return vertx
-        .executeBlocking(() -> new KubeScheduler(vertx, options))
-        .compose(s -> s.startServing().map(s));
+    // Built on a plain thread, not a Vert.x worker: the client creates its own Vert.x instance.
+    CompletableFuture<KubeScheduler> built = CompletableFuture.supplyAsync(() -> new KubeScheduler(vertx, options), r -> {
+      Thread t = new Thread(r, "kube-scheduler-init");
+      t.setDaemon(true);
+      t.start();
+    });
+    return Future.fromCompletionStage(built, vertx.getOrCreateContext()).compose(s -> s.startServing().map(s));
   }
 
   private Future<Void> startServing() {
-    informers.start();
     ComponentServer.Options serving = options.tlsCertFile() != null
         ? ComponentServer.Options.https(options.bindAddress(), options.port(), options.tlsCertFile(), options.tlsKeyFile())
         : ComponentServer.Options.http(options.bindAddress(), options.port());
     return ComponentServer.deploy(vertx, serving, checks, metrics.registry())
         .onSuccess(s -> server = s)
         .onSuccess(s -> LOG.info("kube-scheduler serving health and metrics on {}://{}:{}", s.scheme(), options.bindAddress(), s.actualPort()))
-        .compose(s -> {
+        .compose(s -> vertx.executeBlocking(() -> {
+          informers.start();
           if (options.leaderElect()) {
             campaign();
           } else {
@@ -96,8 +103,8 @@ public final class KubeScheduler {
             t.setDaemon(true);
             t.start();
           }
-          return Future.succeededFuture();
-        });
+          return null;
+        }));
   }
 
   /**
