@@ -178,7 +178,8 @@ final class ServiceStrategy implements ResourceStrategy {
   public List<Cause> validate(ObjectNode svc) {
     List<Cause> out = new ArrayList<>();
     String name = Nodes.text(svc.path("metadata"), "name");
-    if (!name.isEmpty() && !Character.isLetter(name.charAt(0))) {
+    // The generic check wants a DNS-1123 label; a Service name must also start with a letter.
+    if (!name.isEmpty() && NameRules.dns1123Label(name).isEmpty() && !Character.isLetter(name.charAt(0))) {
       out.add(FieldErrors.invalid(FieldPath.root("metadata", "name"), name, "a DNS-1035 label must consist of lower"
           + " case alphanumeric characters or '-', start with an alphabetic character, and end with an"
           + " alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is"

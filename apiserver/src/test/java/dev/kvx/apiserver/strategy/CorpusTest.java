@@ -28,6 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * kubernetes/examples) decoded with {@code fieldValidation=Strict}, defaulted and validated as a
  * create: what Kubernetes 1.32 accepts passes with no cause; the one invalid manifest README.md
  * names is refused naming the field; the one kind 1.32 no longer serves is not served here either.
+ * The request bodies kubectl 1.32 sends for {@code kubectl create <kind>} pass the same way.
  */
 class CorpusTest {
 
@@ -83,6 +84,27 @@ class CorpusTest {
     ResourceStrategy strategy = strategies.of(type);
     strategy.prepareForCreate(obj);
     return strategy.validate(obj);
+  }
+
+  /** What kubectl 1.32's {@code create <kind>} commands send (recorded for the protobuf tests). */
+  @TestFactory
+  Stream<DynamicTest> kubectlCreateBodies() throws Exception {
+    Path dir = Path.of(CorpusTest.class.getResource("/dev/kvx/apiserver/protobuf/kubectl-1.32/").toURI());
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(files).hasSizeGreaterThan(20);
+    return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+      ObjectNode obj = (ObjectNode) Json.MAPPER.readTree(f.toFile());
+      Optional<ResourceType> type = served(obj);
+      if (type.isEmpty()) {
+        // TokenRequest and the review kinds are subresources / virtual kinds, not stored resources
+        assertThat(obj.path("kind").asString()).isIn("TokenRequest", "SelfSubjectAccessReview", "SelfSubjectReview");
+        return;
+      }
+      assertThat(Fixtures.render(create(type.get(), obj))).isEmpty();
+    }));
   }
 
   @TestFactory
