@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Kubectl {
 
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  /** Far above what a command needs; only a hang on a loaded machine reaches it. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final KubectlBinary binary;
@@ -49,7 +50,7 @@ public final class Kubectl {
     return binary;
   }
 
-  /** Runs {@code kubectl ARGS} to completion (at most a minute). */
+  /** Runs {@code kubectl ARGS} to completion (at most {@link #DEFAULT_TIMEOUT}). */
   public Result run(String... args) {
     return run(DEFAULT_TIMEOUT, null, List.of(args));
   }

@@ -256,9 +256,8 @@ class KubectlBadInputTest {
 
     refused(kubectl, "PATCH", 422, "-n", ns, "patch", "configmap", "c", "--type", "json", "-p",
         "[{\"op\":\"test\",\"path\":\"/data/k\",\"value\":\"other\"},{\"op\":\"replace\",\"path\":\"/data/k\",\"value\":\"x\"}]");
-    Kubectl.Result badPath = refused(kubectl, "PATCH", 422, "-n", ns, "patch", "configmap", "c", "--type", "json",
+    refused(kubectl, "PATCH", 422, "-n", ns, "patch", "configmap", "c", "--type", "json",
         "-p", "[{\"op\":\"replace\",\"path\":\"/spec/missing\",\"value\":\"x\"}]");
-    assertThat(badPath.stderr()).contains("Error from server");
     assertThat(kubectl.json("-n", ns, "get", "configmap", "c").at("/data/k").asString()).isEqualTo("1");
   }
 

@@ -27,11 +27,15 @@ class KubectlGetTest {
   private static String seed(Kubectl kubectl, String scenario) {
     String ns = scenario + "-" + kubectl.binary().slug();
     run(kubectl, "create", "namespace", ns);
-    for (int i = 1; i <= 5; i++) {
-      run(kubectl, "-n", ns, "create", "configmap", "cm-" + i, "--from-literal=k=v" + i,
-          i == 5 ? "--from-literal=extra=e" : "--from-literal=index=" + i);
-      run(kubectl, "-n", ns, "label", "configmap", "cm-" + i, "app=" + (i <= 2 ? "x" : "y"));
-    }
+    // One kubectl call for all five: a List read from stdin.
+    String items = java.util.stream.IntStream.rangeClosed(1, 5)
+        .mapToObj(i -> "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm-" + i + "\","
+            + "\"labels\":{\"app\":\"" + (i <= 2 ? "x" : "y") + "\"}},\"data\":{\"k\":\"v" + i + "\","
+            + (i == 5 ? "\"extra\":\"e\"" : "\"index\":\"" + i + "\"") + "}}")
+        .collect(java.util.stream.Collectors.joining(","));
+    Kubectl.Result created = kubectl.runWithInput("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" + items + "]}",
+        "-n", ns, "create", "-f", "-");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
     return ns;
   }
 

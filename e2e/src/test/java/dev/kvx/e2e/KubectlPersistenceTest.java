@@ -17,14 +17,15 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code ./kvx apiserver} stopped (SIGKILL or SIGTERM) and started again on the same data dir (or
  * etcd) and port loses no object that kubectl saw acknowledged: every create, update and delete
- * before the stop is there after it, with the same uid, and revisions keep counting up.
- * Both kubectl releases write before the stop and read after it.
+ * before the stop is there after it, with the same uid and resourceVersion, and revisions keep
+ * counting up. Both kubectl releases write before each stop and read after it.
  */
 class KubectlPersistenceTest {
 
   private static final KubectlBinary OLD = KubectlBinary.of("1.27");
   private static final KubectlBinary NEW = KubectlBinary.of("1.32");
   private static final String NS = "keep";
+  private static final int BULK = 20;
 
   @TempDir Path dir;
   private final AtomicInteger kubectls = new AtomicInteger();
@@ -34,113 +35,144 @@ class KubectlPersistenceTest {
     KvxProcess.buildLauncher(tmp);
   }
 
-  private Kubectl kubectl(KubectlBinary binary, Path kubeconfig) {
-    RequiredTools.require(binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
-    // A new cache per server run: discovery must come from the server that is running now.
-    return new Kubectl(binary, kubeconfig, dir.resolve("kubectl-" + kubectls.incrementAndGet()));
-  }
-
   @Test
-  void embeddedStoreSurvivesKill9() {
-    survivesRestart(List.of(), true);
-  }
-
-  @Test
-  void embeddedStoreSurvivesSigterm() {
-    survivesRestart(List.of(), false);
+  void embeddedStoreSurvivesKill9AndSigterm() {
+    try (Run run = new Run(List.of())) {
+      Map<String, JsonNode> acknowledged = run.startAndWrite("a");
+      run.kill();
+      run.startAndVerify(acknowledged);
+      acknowledged = run.write("b");
+      run.sigterm();
+      run.startAndVerify(acknowledged);
+      run.sigterm();
+    }
   }
 
   @Test
   void etcdSurvivesKill9OfTheApiServer() {
     RequiredTools.require(LocalEtcd.available(), "etcd (" + LocalEtcd.binary() + ")");
-    try (LocalEtcd etcd = LocalEtcd.start()) {
-      survivesRestart(List.of("--etcd-servers=" + etcd.clientUrl()), true);
+    try (LocalEtcd etcd = LocalEtcd.start(); Run run = new Run(List.of("--etcd-servers=" + etcd.clientUrl()))) {
+      Map<String, JsonNode> acknowledged = run.startAndWrite("a");
+      run.kill();
+      run.startAndVerify(acknowledged);
+      run.sigterm();
     }
   }
 
-  private void survivesRestart(List<String> flags, boolean kill) {
-    Path data = dir.resolve("data");
-    Path kubeconfig = data.resolve("kubeconfig");
-    Path log = dir.resolve("apiserver.log");
-    int port = KvxProcess.freePort();
+  /** One data dir and port, and the server process currently running on them. */
+  private final class Run implements AutoCloseable {
+    final List<String> flags;
+    final Path data = dir.resolve("data");
+    final Path kubeconfig = data.resolve("kubeconfig");
+    final Path log = dir.resolve("apiserver.log");
+    final int port = KvxProcess.freePort();
+    final List<String> written = new java.util.ArrayList<>();
+    KvxProcess process;
+    Kubectl old;
+    Kubectl current;
 
-    Map<String, JsonNode> before;
-    try (KvxProcess first = KvxProcess.start(data, port, flags, log)) {
-      Kubectl old = kubectl(OLD, kubeconfig);
-      Kubectl current = kubectl(NEW, kubeconfig);
-      first.awaitReady(current);
-      write(old, current);
-      before = configMaps(current);
-      assertThat(before.keySet()).containsExactlyInAnyOrderElementsOf(expectedNames());
-      if (kill) {
-        first.kill();
-      } else {
-        assertThat(first.stop()).as(first.log()).isIn(0, 143);
+    Run(List<String> flags) {
+      this.flags = flags;
+    }
+
+    void start() {
+      process = KvxProcess.start(data, port, flags, log);
+      // New caches per server run: discovery must come from the server that is running now.
+      old = kubectl(OLD);
+      current = kubectl(NEW);
+      process.awaitReady(current);
+    }
+
+    private Kubectl kubectl(KubectlBinary binary) {
+      RequiredTools.require(binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
+      return new Kubectl(binary, kubeconfig, dir.resolve("kubectl-" + kubectls.incrementAndGet()));
+    }
+
+    Map<String, JsonNode> startAndWrite(String round) {
+      start();
+      ok(current, "create", "namespace", NS);
+      return write(round);
+    }
+
+    /**
+     * Creates, updates and deletes with both kubectl releases; returns the ConfigMaps as read
+     * back. The stop follows at once: every write here was acknowledged, none was waited on.
+     */
+    Map<String, JsonNode> write(String round) {
+      ok(old, "-n", NS, "create", "configmap", round + "-old-1", "--from-literal=i=1");
+      ok(old, "-n", NS, "create", "configmap", round + "-old-2", "--from-literal=i=2");
+      ok(current, "-n", NS, "create", "configmap", round + "-new-1", "--from-literal=i=1");
+      ok(current, "-n", NS, "create", "configmap", round + "-new-2", "--from-literal=i=2");
+      String list = IntStream.range(0, BULK)
+          .mapToObj(i -> "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + round + "-bulk-" + i
+              + "\"},\"data\":{\"n\":\"" + i + "\"}}")
+          .collect(java.util.stream.Collectors.joining(",", "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[", "]}"));
+      Kubectl.Result bulk = old.runWithInput(list, "-n", NS, "create", "-f", "-");
+      assertThat(bulk.exitCode()).as(bulk.toString()).isZero();
+      assertThat(bulk.stdout().lines()).hasSize(BULK).allMatch(l -> l.matches("configmap/" + round + "-bulk-\\d+ created"));
+
+      ok(old, "-n", NS, "label", "configmap", round + "-new-1", "survived=yes");
+      ok(current, "-n", NS, "patch", "configmap", round + "-old-1", "--type=merge", "-p", "{\"data\":{\"patched\":\"true\"}}");
+      ok(old, "-n", NS, "delete", "configmap", round + "-new-2");
+      ok(current, "-n", NS, "delete", "configmap", round + "-old-2");
+      ok(current, "-n", NS, "create", "deployment", round + "-web", "--image=nginx:1.25", "--replicas=2");
+
+      written.addAll(List.of(round + "-old-1", round + "-new-1"));
+      IntStream.range(0, BULK).forEach(i -> written.add(round + "-bulk-" + i));
+      Map<String, JsonNode> acknowledged = configMaps(current);
+      assertThat(acknowledged.keySet()).containsExactlyInAnyOrderElementsOf(written);
+      return acknowledged;
+    }
+
+    void kill() {
+      process.kill();
+    }
+
+    /** Never leaves a server behind, whatever failed. */
+    @Override
+    public void close() {
+      if (process != null) {
+        process.close();
       }
     }
 
-    try (KvxProcess second = KvxProcess.start(data, port, flags, log)) {
-      Kubectl old = kubectl(OLD, kubeconfig);
-      Kubectl current = kubectl(NEW, kubeconfig);
-      second.awaitReady(old);
+    void sigterm() {
+      // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks and exited on the signal.
+      assertThat(process.stop()).as(process.log()).isIn(0, 143);
+    }
 
+    void startAndVerify(Map<String, JsonNode> acknowledged) {
+      start();
       for (Kubectl reader : List.of(old, current)) {
         Map<String, JsonNode> after = configMaps(reader);
-        assertThat(after.keySet()).as("read with kubectl " + reader.binary()).isEqualTo(before.keySet());
+        assertThat(after.keySet()).as("read with kubectl " + reader.binary()).isEqualTo(acknowledged.keySet());
         after.forEach((name, cm) -> {
-          JsonNode was = before.get(name);
+          JsonNode was = acknowledged.get(name);
           assertThat(cm.at("/metadata/uid")).as(name).isEqualTo(was.at("/metadata/uid"));
           assertThat(cm.at("/metadata/resourceVersion")).as(name).isEqualTo(was.at("/metadata/resourceVersion"));
           assertThat(cm.at("/data")).as(name).isEqualTo(was.at("/data"));
           assertThat(cm.at("/metadata/labels")).as(name).isEqualTo(was.at("/metadata/labels"));
         });
-        assertThat(after.get("old-1").at("/metadata/labels/survived").asString()).isEqualTo("yes");
-        assertThat(after.get("new-1").at("/data/patched").asString()).isEqualTo("true");
-        assertThat(reader.json("-n", NS, "get", "deployment", "web").at("/spec/replicas").asInt()).isEqualTo(2);
-        assertThat(reader.json("get", "namespace", NS).at("/metadata/name").asString()).isEqualTo(NS);
+        after.keySet().stream().filter(n -> n.endsWith("-new-1")).forEach(n ->
+            assertThat(after.get(n).at("/metadata/labels/survived").asString("")).as(n).isEqualTo("yes"));
+        after.keySet().stream().filter(n -> n.endsWith("-old-1")).forEach(n ->
+            assertThat(after.get(n).at("/data/patched").asString("")).as(n).isEqualTo("true"));
+        assertThat(reader.json("-n", NS, "get", "deployments").at("/items").valueStream()
+            .map(d -> d.at("/spec/replicas").asInt()).toList())
+            .as("deployments").hasSize((int) after.keySet().stream().filter(n -> n.endsWith("-old-1")).count())
+            .containsOnly(2);
       }
 
       // Revisions continue from where they were: watchers resuming from an old one stay correct.
-      long highest = before.values().stream()
+      long highest = acknowledged.values().stream()
           .mapToLong(cm -> Long.parseLong(cm.at("/metadata/resourceVersion").asString())).max().orElseThrow();
-      ok(current, "-n", NS, "create", "configmap", "after-restart");
-      long next = Long.parseLong(current.json("-n", NS, "get", "configmap", "after-restart")
+      String probe = "after-restart-" + kubectls.get();
+      ok(current, "-n", NS, "create", "configmap", probe);
+      long next = Long.parseLong(current.json("-n", NS, "get", "configmap", probe)
           .at("/metadata/resourceVersion").asString());
-      assertThat(next).as(second.log()).isGreaterThan(highest);
-      assertThat(second.stop()).isIn(0, 143);
+      assertThat(next).as(process.log()).isGreaterThan(highest);
+      ok(current, "-n", NS, "delete", "configmap", probe);
     }
-  }
-
-  /** Creates, updates and deletes with both kubectl releases; every write is acknowledged. */
-  private static void write(Kubectl old, Kubectl current) {
-    ok(current, "create", "namespace", NS);
-    for (int i = 1; i <= 5; i++) {
-      ok(old, "-n", NS, "create", "configmap", "old-" + i, "--from-literal=i=" + i);
-      ok(current, "-n", NS, "create", "configmap", "new-" + i, "--from-literal=i=" + i);
-    }
-    StringBuilder list = new StringBuilder("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[");
-    list.append(String.join(",", IntStream.range(0, 20).mapToObj(i -> "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-        + "\"metadata\":{\"name\":\"bulk-" + i + "\"},\"data\":{\"n\":\"" + i + "\"}}").toList()));
-    list.append("]}");
-    Kubectl.Result bulk = current.runWithInput(list.toString(), "-n", NS, "create", "-f", "-");
-    assertThat(bulk.exitCode()).as(bulk.toString()).isZero();
-    assertThat(bulk.stdout().lines()).hasSize(20).allMatch(l -> l.matches("configmap/bulk-\\d+ created"));
-
-    ok(old, "-n", NS, "label", "configmap", "old-1", "survived=yes");
-    ok(current, "-n", NS, "patch", "configmap", "new-1", "--type=merge", "-p", "{\"data\":{\"patched\":\"true\"}}");
-    ok(old, "-n", NS, "delete", "configmap", "old-5");
-    ok(current, "-n", NS, "delete", "configmap", "new-5");
-    ok(current, "-n", NS, "create", "deployment", "web", "--image=nginx:1.25", "--replicas=2");
-  }
-
-  /** What {@link #write} leaves: the fifth of each kind deleted, the bulk ones all there. */
-  private static List<String> expectedNames() {
-    return java.util.stream.Stream.of(
-            IntStream.rangeClosed(1, 4).mapToObj(i -> "old-" + i),
-            IntStream.rangeClosed(1, 4).mapToObj(i -> "new-" + i),
-            IntStream.range(0, 20).mapToObj(i -> "bulk-" + i))
-        .flatMap(s -> s)
-        .toList();
   }
 
   private static Map<String, JsonNode> configMaps(Kubectl kubectl) {
