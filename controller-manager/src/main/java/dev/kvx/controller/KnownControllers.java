@@ -4,6 +4,8 @@ import dev.kvx.controller.deployment.DeploymentController;
 import dev.kvx.controller.endpoint.EndpointsController;
 import dev.kvx.controller.endpointslice.EndpointSliceController;
 import dev.kvx.controller.garbagecollector.GarbageCollector;
+import dev.kvx.controller.job.JobController;
+import dev.kvx.controller.job.TtlAfterFinishedController;
 import dev.kvx.controller.namespace.NamespaceController;
 import dev.kvx.controller.podgc.PodGarbageCollector;
 import dev.kvx.controller.serviceaccount.ServiceAccountController;
@@ -23,6 +25,8 @@ public final class KnownControllers {
         ServiceAccountController.DESCRIPTOR,
         PodGarbageCollector.DESCRIPTOR,
         EndpointsController.DESCRIPTOR,
-        EndpointSliceController.DESCRIPTOR);
+        EndpointSliceController.DESCRIPTOR,
+        JobController.DESCRIPTOR,
+        TtlAfterFinishedController.DESCRIPTOR);
   }
 }
