@@ -5,6 +5,8 @@ import dev.kvx.apiserver.auth.Pki;
 import dev.kvx.apiserver.auth.ServerTls;
 import dev.kvx.apiserver.auth.UserInfo;
 import dev.kvx.apiserver.cache.WatchCache;
+import dev.kvx.apiserver.crd.CustomResourceScale;
+import dev.kvx.apiserver.crd.CustomResources;
 import dev.kvx.apiserver.discovery.Discovery;
 import dev.kvx.apiserver.errors.Statuses;
 import dev.kvx.apiserver.json.Json;
@@ -97,10 +99,12 @@ final class ApiRoutes {
     this.resources.watches().bindMetrics(metrics.registry());
     this.resources.addSubresource(new PodBinding());
     this.resources.addSubresource(new PodEviction(registry, cache));
+    this.resources.addSubresource(new CustomResourceScale(cache)); // before Scale: CRDs name their own paths
     this.resources.addSubresource(new Scale());
     this.resources.addSubresource(new NamespaceFinalize());
     this.discovery = new Discovery(registry);
     this.openApi = new OpenApiV3(registry);
+    new CustomResources(vertx, registry, cache, ops, strategies, tables).start();
   }
 
   HttpServerOptions tls(HttpServerOptions http) {
