@@ -197,7 +197,13 @@ final class Exec {
   }
 
   static String success(boolean json) {
-    return json ? JSON.writeValueAsString(Map.of("metadata", Map.of(), "status", "Success")) : "";
+    if (!json) {
+      return "";
+    }
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("metadata", Map.of());
+    status.put("status", "Success");
+    return JSON.writeValueAsString(status);
   }
 
   static String nonZero(boolean json, List<String> command, int exit) {
