@@ -84,6 +84,7 @@ final class ApiRoutes {
     this.metrics = metrics;
     this.apiMetrics = new ApiMetrics(metrics.registry());
     this.authenticator = new Authenticator(pki);
+    authenticator.warmUp();
     ObjectStore store = new ObjectStore(storage);
     this.services = new ServiceAllocations(storage, options.serviceClusterIpRange());
     store.addHook(services);

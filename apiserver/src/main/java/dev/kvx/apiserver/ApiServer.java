@@ -94,6 +94,7 @@ public final class ApiServer {
           .compose(server -> vertx.executeBlocking(() -> {
             String host = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
                 ? "127.0.0.1" : options.bindAddress();
+            warmTls(host, server.actualPort(), opened.pki);
             Kubeconfigs.writeAdmin(options.kubeconfigPath(), "https://" + hostPort(host, server.actualPort()),
                 opened.pki);
             LOG.info("API server listening on https://{}:{} (storage: {}); kubeconfig {}", options.bindAddress(),
@@ -105,6 +106,30 @@ public final class ApiServer {
             opened.storage.close();
           });
     });
+  }
+
+  /**
+   * One TLS handshake with ourselves before announcing readiness: the JDK's TLS machinery loads and
+   * initialises on first use, which would otherwise stall the event loop serving the first client.
+   */
+  private static void warmTls(String host, int port, Pki pki) {
+    try {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", pki.caCertificate());
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory()
+          .createSocket(host, port)) {
+        socket.setSoTimeout(30_000);
+        socket.startHandshake();
+      }
+    } catch (Exception e) {
+      LOG.debug("TLS warm-up failed: {}", e.toString());
+    }
   }
 
   private static String hostPort(String host, int port) {

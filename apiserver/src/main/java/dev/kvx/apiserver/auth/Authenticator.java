@@ -62,6 +62,14 @@ public final class Authenticator {
     return user.map(UserInfo::withAuthenticatedGroup);
   }
 
+  /**
+   * Runs the certificate path once (class loading, first signature check), so the first client
+   * does not pay for it on an event loop. Blocking; call it off the event loop.
+   */
+  public void warmUp() {
+    authenticateCertificate(pki.admin().certificate());
+  }
+
   /** The user of a verified client certificate chain (leaf first), if the cluster CA issued it. */
   Optional<UserInfo> authenticateCertificate(X509Certificate certificate) {
     Date now = Date.from(clock.instant());

@@ -271,7 +271,7 @@ final class SchemaValidator {
         if (!item.isObject()) {
           continue;
         }
-        ObjectNode keys = JsonNodeFactory.instance.objectNode();
+        ObjectNode keys = dev.kvx.apiserver.json.Json.FACTORY.objectNode();
         for (String k : s.listMapKeys) {
           JsonNode v = item.get(k);
           if (v != null) {

@@ -6,6 +6,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.NumericNode;
+import tools.jackson.databind.node.ValueNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -15,21 +17,63 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class Json {
 
+  /**
+   * Builds every integer as a long node. Parsed objects (small ints) and server-built ones (ints
+   * and longs) then compare equal by value: Jackson's IntNode(30) is not equal to LongNode(30),
+   * and no-op detection and immutability checks compare whole trees.
+   */
+  public static final JsonNodeFactory FACTORY = new JsonNodeFactory() {
+    @Override
+    public NumericNode numberNode(byte v) {
+      return super.numberNode((long) v);
+    }
+
+    @Override
+    public NumericNode numberNode(short v) {
+      return super.numberNode((long) v);
+    }
+
+    @Override
+    public NumericNode numberNode(int v) {
+      return super.numberNode((long) v);
+    }
+
+    @Override
+    public ValueNode numberNode(Byte v) {
+      return v == null ? nullNode() : super.numberNode(v.longValue());
+    }
+
+    @Override
+    public ValueNode numberNode(Short v) {
+      return v == null ? nullNode() : super.numberNode(v.longValue());
+    }
+
+    @Override
+    public ValueNode numberNode(Integer v) {
+      return v == null ? nullNode() : super.numberNode(v.longValue());
+    }
+  };
+
   public static final JsonMapper MAPPER =
       JsonMapper.builder()
           .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+          .nodeFactory(FACTORY)
           .build();
 
-  public static final YAMLMapper YAML = YAMLMapper.builder().build();
+  public static final YAMLMapper YAML = YAMLMapper.builder()
+      .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+      .nodeFactory(FACTORY)
+      .build();
 
   private Json() {}
 
   public static ObjectNode object() {
-    return JsonNodeFactory.instance.objectNode();
+    return FACTORY.objectNode();
   }
 
   public static ArrayNode array() {
-    return JsonNodeFactory.instance.arrayNode();
+    return FACTORY.arrayNode();
   }
 
   /** Parses JSON bytes; throws {@link JacksonException} on malformed input. */

@@ -41,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class GoJson {
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final JsonNodeFactory NODES = dev.kvx.apiserver.json.Json.FACTORY;
   private static final DateTimeFormatter MICRO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final String META = "k8s.io.apimachinery.pkg.apis.meta.v1.";

@@ -50,6 +50,22 @@ final class PodStrategy implements ResourceStrategy {
   @Override
   public void prepareForUpdate(ObjectNode pod, ObjectNode old) {
     applyDefaults(pod);
+    ObjectNode spec = Nodes.objectOrNull(pod, "spec");
+    ObjectNode oldSpec = Nodes.objectOrNull(old, "spec");
+    if (spec != null && oldSpec != null) {
+      // A replace from the original manifest omits what admission filled in on create.
+      if (Nodes.text(spec, "serviceAccountName").isEmpty() && !Nodes.text(oldSpec, "serviceAccountName").isEmpty()) {
+        spec.put("serviceAccountName", Nodes.text(oldSpec, "serviceAccountName"));
+        spec.put("serviceAccount", Nodes.text(oldSpec, "serviceAccountName"));
+      }
+      for (String f : List.of("priority", "preemptionPolicy")) {
+        if (!spec.has(f) && oldSpec.has(f)) {
+          spec.set(f, oldSpec.get(f).deepCopy()); // set by Priority admission on create
+        }
+      }
+      // DefaultTolerationSeconds admission runs on Update too.
+      defaultTolerationSeconds(spec);
+    }
   }
 
   /** What upstream's decoder defaults on every write: {@code SetDefaults_Pod} and the pod spec. */

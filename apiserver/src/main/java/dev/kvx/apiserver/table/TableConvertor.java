@@ -215,7 +215,7 @@ public final class TableConvertor {
   }
 
   private static JsonNode cellNode(Object cell) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
+    JsonNodeFactory f = Json.FACTORY;
     if (cell == null) {
       return f.nullNode();
     } else if (cell instanceof String s) {
