@@ -22,6 +22,7 @@ public final class BoundedLoad {
   private final int total;
   private final IntFunction<? extends CompletionStage<?>> operation;
   private final AtomicInteger next = new AtomicInteger();
+  private final AtomicInteger completed = new AtomicInteger();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch lanesDone;
 
@@ -56,11 +57,10 @@ public final class BoundedLoad {
     if (!load.lanesDone.await(timeout, unit)) {
       load.failure.compareAndSet(null, new IllegalStateException("timed out"));
       throw new BenchmarkFailure(
-          "only "
-              + Math.min(load.next.get(), total)
+          load.completed.get()
               + " of "
               + total
-              + " operations started within "
+              + " operations completed within "
               + timeout
               + " "
               + unit.name().toLowerCase(),
@@ -92,6 +92,7 @@ public final class BoundedLoad {
         f = CompletableFuture.failedFuture(e);
       }
       if (f.isDone()) {
+        completed.incrementAndGet();
         if (f.isCompletedExceptionally()) {
           f.whenComplete((r, e) -> failure.compareAndSet(null, e));
         }
@@ -99,6 +100,7 @@ public final class BoundedLoad {
       }
       f.whenComplete(
           (r, e) -> {
+            completed.incrementAndGet();
             if (e != null) {
               failure.compareAndSet(null, e);
             }

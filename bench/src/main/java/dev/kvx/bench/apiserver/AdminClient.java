@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,10 +31,14 @@ import tools.jackson.databind.JsonNode;
  */
 final class AdminClient implements AutoCloseable {
 
-  private final HttpClientAgent http;
+  private static final long REQUEST_IDLE_TIMEOUT_MS = 60_000;
 
-  private AdminClient(HttpClientAgent http) {
+  private final HttpClientAgent http;
+  private final AtomicInteger connectionsOpened;
+
+  private AdminClient(HttpClientAgent http, AtomicInteger connectionsOpened) {
     this.http = http;
+    this.connectionsOpened = connectionsOpened;
   }
 
   /** Reads {@code kubeconfig} (blocking) and connects lazily to its server. */
@@ -56,8 +61,15 @@ final class AdminClient implements AutoCloseable {
             .setKeepAlive(true)
             .setDefaultHost(server.getHost())
             .setDefaultPort(server.getPort());
-    return new AdminClient(
-        vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize)));
+    AtomicInteger opened = new AtomicInteger();
+    HttpClientAgent http =
+        vertx
+            .httpClientBuilder()
+            .with(options)
+            .with(new PoolOptions().setHttp1MaxSize(poolSize))
+            .withConnectHandler(connection -> opened.incrementAndGet())
+            .build();
+    return new AdminClient(http, opened);
   }
 
   private static Buffer pem(JsonNode node, String field) {
@@ -68,10 +80,20 @@ final class AdminClient implements AutoCloseable {
     return Buffer.buffer(Base64.getDecoder().decode(data));
   }
 
+  /** Connections opened so far: a measured phase should open none (keep-alive, warm pool). */
+  int connectionsOpened() {
+    return connectionsOpened.get();
+  }
+
   /** Sends a request and returns the response body; fails unless the status is {@code expected}. */
   Future<Buffer> call(HttpMethod method, String uri, Buffer body, int expected) {
     RequestOptions request =
-        new RequestOptions().setMethod(method).setURI(uri).putHeader("Accept", "application/json");
+        new RequestOptions()
+            .setMethod(method)
+            .setURI(uri)
+            .putHeader("Accept", "application/json")
+            // A request that hangs fails the run within a minute instead of stalling it.
+            .setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS);
     if (body != null) {
       request.putHeader("Content-Type", "application/json");
     }

@@ -25,6 +25,28 @@ final class ApiLoad {
     this.inFlight = inFlight;
   }
 
+  /**
+   * Fills the client's connection pool a few connections at a time (1, 2, 4, … in flight), so the
+   * TLS handshakes (with client-certificate verification) do not all land on the server at once: a
+   * burst of them on a starved machine can outlast the server's handshake timeout.
+   */
+  void openConnections() throws InterruptedException {
+    for (int lanes = 1; ; lanes = Math.min(lanes * 2, inFlight)) {
+      BoundedLoad.run(
+          lanes * 4,
+          lanes,
+          TIMEOUT_MINUTES,
+          TimeUnit.MINUTES,
+          i ->
+              client
+                  .call(HttpMethod.GET, "/api/v1/namespaces/default", null, 200)
+                  .toCompletionStage());
+      if (lanes == inFlight) {
+        return;
+      }
+    }
+  }
+
   void createNamespace(String name) {
     String body =
         "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}";

@@ -166,7 +166,8 @@ public final class ApiServerBench implements Callable<Integer> {
       try (AdminClient client =
           AdminClient.fromKubeconfig(clientVertx, server.kubeconfig(), concurrency)) {
         ApiLoad load = new ApiLoad(client, concurrency);
-        progress("API server on " + storeName + ": warm-up");
+        progress("API server on " + storeName + ": connecting and warm-up");
+        load.openConnections();
         load.createNamespace("bench-warmup");
         int warm = Math.min(warmup, objects);
         load.creates("bench-warmup", warm);
@@ -196,7 +197,12 @@ public final class ApiServerBench implements Callable<Integer> {
             false,
             new ServerTimings(metrics, "GET", "get"),
             () -> load.gets("bench", objects));
-        progress("API server on " + storeName + ": lists");
+        progress(
+            "API server on "
+                + storeName
+                + ": lists ("
+                + client.connectionsOpened()
+                + " connections opened so far)");
         latency(storeName, "list", load.lists("bench", 0, objects, listSamples));
         int pageSize = Math.min(500, objects);
         latency(storeName, "list_limit500", load.lists("bench", pageSize, pageSize, listSamples));
