@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.class,
       dev.kvx.launcher.cmds.ControllerManagerCommand.class,
       dev.kvx.launcher.cmds.SchedulerCommand.class,
+      dev.kvx.launcher.cmds.KubeletAgentCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Kvx implements Runnable {
