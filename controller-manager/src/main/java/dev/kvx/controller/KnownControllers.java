@@ -7,6 +7,7 @@ import dev.kvx.controller.garbagecollector.GarbageCollector;
 import dev.kvx.controller.job.JobController;
 import dev.kvx.controller.job.TtlAfterFinishedController;
 import dev.kvx.controller.namespace.NamespaceController;
+import dev.kvx.controller.nodelifecycle.NodeLifecycleController;
 import dev.kvx.controller.podgc.PodGarbageCollector;
 import dev.kvx.controller.serviceaccount.ServiceAccountController;
 import dev.kvx.controller.replicaset.ReplicaSetController;
@@ -27,6 +28,7 @@ public final class KnownControllers {
         EndpointsController.DESCRIPTOR,
         EndpointSliceController.DESCRIPTOR,
         JobController.DESCRIPTOR,
-        TtlAfterFinishedController.DESCRIPTOR);
+        TtlAfterFinishedController.DESCRIPTOR,
+        NodeLifecycleController.DESCRIPTOR);
   }
 }

@@ -1,0 +1,109 @@
+package dev.kvx.controller.nodelifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kvx.controller.common.Times;
+import dev.kvx.controller.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeLifecycleControllerTest {
+  @TempDir Path dir;
+
+  private static Pod pod(String name, List<Toleration> tolerations) {
+    return new PodBuilder().withNewMetadata().withNamespace("nl").withName(name).endMetadata()
+        .withSpec(TestCluster.template(Map.of(), "img").getSpec())
+        .editSpec().withNodeName("n1").withTolerations(tolerations).endSpec().build();
+  }
+
+  private static boolean gone(TestCluster c, String name) {
+    Pod p = c.client().pods().inNamespace("nl").withName(name).get();
+    return p == null || p.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  private static List<Taint> taints(TestCluster c) {
+    Node n = c.client().nodes().withName("n1").get();
+    return n.getSpec() == null || n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints();
+  }
+
+  private void heartbeat(TestCluster cluster) {
+    var now = cluster.clock().now();
+    cluster.client().leases().inNamespace("kube-node-lease").withName("n1").edit(l -> new LeaseBuilder(l)
+        .editSpec().withRenewTime(now.atZone(ZoneOffset.UTC)).endSpec().build());
+    Node node = cluster.client().nodes().withName("n1").get();
+    if (node.getStatus() == null) {
+      node.setStatus(new io.fabric8.kubernetes.api.model.NodeStatus());
+    }
+    node.getStatus().setConditions(List.of(new NodeConditionBuilder().withType("Ready").withStatus("True")
+        .withReason("KubeletReady").withLastHeartbeatTime(Times.format(now)).withLastTransitionTime(Times.format(now)).build()));
+    cluster.client().nodes().resource(node).updateStatus();
+  }
+
+  @Test
+  void unrenewedLeaseTaintsTheNodeAndEvictsPodsByTheirTolerations() throws Exception {
+    try (TestCluster cluster = TestCluster.start(dir, NodeLifecycleController.DESCRIPTOR)) {
+      cluster.createNamespace("nl");
+      cluster.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build()).create();
+      cluster.client().leases().resource(new LeaseBuilder().withNewMetadata().withNamespace("kube-node-lease").withName("n1").endMetadata()
+          .withNewSpec().withHolderIdentity("n1").withLeaseDurationSeconds(40).endSpec().build()).create();
+      heartbeat(cluster);
+      Toleration unreachable300 = new TolerationBuilder().withKey("node.kubernetes.io/unreachable").withOperator("Exists")
+          .withEffect("NoExecute").withTolerationSeconds(300L).build();
+      Toleration everything = new TolerationBuilder().withOperator("Exists").build();
+      // The API server's DefaultTolerationSeconds gives every pod 300 s; this one asks for none.
+      Toleration unreachable0 = new TolerationBuilder().withKey("node.kubernetes.io/unreachable").withOperator("Exists")
+          .withEffect("NoExecute").withTolerationSeconds(0L).build();
+      for (Pod p : List.of(pod("tolerant", List.of(unreachable300)), pod("intolerant", List.of(unreachable0)), pod("forever", List.of(everything)))) {
+        cluster.markReady(cluster.client().pods().resource(p).create());
+      }
+      // Healthy while heartbeats are fresh.
+      cluster.step(Duration.ofSeconds(30));
+      heartbeat(cluster);
+      cluster.step(Duration.ofSeconds(30));
+      Thread.sleep(500);
+      assertThat(taints(cluster)).isEmpty();
+
+      cluster.step(Duration.ofSeconds(15)); // 45 s since the last heartbeat
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        Node n = cluster.client().nodes().withName("n1").get();
+        assertThat(n.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
+            .singleElement().satisfies(c -> {
+              assertThat(c.getStatus()).isEqualTo("Unknown");
+              assertThat(c.getReason()).isEqualTo("NodeStatusUnknown");
+            });
+        assertThat(taints(cluster)).extracting(Taint::getKey, Taint::getEffect).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoSchedule"),
+            org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoExecute"));
+        assertThat(gone(cluster, "intolerant")).isTrue();
+      });
+      Pod tolerant = cluster.client().pods().inNamespace("nl").withName("tolerant").get();
+      assertThat(tolerant.getMetadata().getDeletionTimestamp()).isNull();
+      assertThat(tolerant.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
+          .singleElement().satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
+
+      cluster.step(Duration.ofSeconds(301));
+      await().atMost(Duration.ofSeconds(20)).until(() -> gone(cluster, "tolerant"));
+      assertThat(gone(cluster, "forever")).isFalse();
+
+      heartbeat(cluster);
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        return taints(cluster).isEmpty();
+      });
+    }
+  }
+}
