@@ -22,7 +22,6 @@ import dev.kvx.scheduler.priority.PriorityResolver;
 import dev.kvx.scheduler.queue.QueuedPodInfo;
 import dev.kvx.scheduler.queue.SchedulingQueue;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import java.time.Duration;
@@ -239,30 +238,30 @@ public final class Scheduler implements AutoCloseable {
     }
 
     // Assume: the next cycles see the pod on its node before the bind returns.
-    Pod assumedPod = new PodBuilder(pod).editSpec().withNodeName(result.suggestedHost()).endSpec().build();
-    PodInfo assumed = podInfo.withPod(assumedPod);
+    String host = result.suggestedHost();
     try {
-      cache.assumePod(assumed);
+      cache.assumePod(podInfo, host);
     } catch (IllegalStateException e) {
       handleSchedulingFailure(fw, q, podCycle, Status.error(e), Set.of(), null, start);
       return true;
     }
     queue.deleteNominatedPodIfExists(podInfo);
-    Status reserved = fw.runReservePluginsReserve(state, assumed, result.suggestedHost());
+    Status reserved = fw.runReservePluginsReserve(state, podInfo, host);
     if (!reserved.isSuccess()) {
-      fw.runReservePluginsUnreserve(state, assumed, result.suggestedHost());
-      cache.forgetPod(assumedPod);
-      handleSchedulingFailure(fw, q, podCycle, reserved, reserved.isRejected() && reserved.plugin() != null ? Set.of(reserved.plugin()) : Set.of(), null, start);
+      fw.runReservePluginsUnreserve(state, podInfo, host);
+      cache.forgetPod(pod);
+      handleSchedulingFailure(fw, q, podCycle, reserved,
+          reserved.isRejected() && reserved.plugin() != null ? Set.of(reserved.plugin()) : Set.of(), null, start);
       return true;
     }
 
     bindingsInFlight.incrementAndGet();
-    fw.runBindPlugins(state, assumed, result.suggestedHost())
+    fw.runBindPlugins(state, podInfo, host)
         .whenCompleteAsync(
             (status, error) -> {
               try {
                 Status s = error != null ? Status.error(error) : status;
-                bindingCycleDone(fw, state, q, podCycle, assumed, result.suggestedHost(), s, start);
+                bindingCycleDone(fw, state, q, podCycle, podInfo, host, s, start);
               } finally {
                 bindingsInFlight.decrementAndGet();
               }
@@ -273,7 +272,7 @@ public final class Scheduler implements AutoCloseable {
 
   private void bindingCycleDone(
       Framework fw, CycleState state, QueuedPodInfo q, long podCycle, PodInfo assumed, String host, Status status, Instant start) {
-    Pod assumedPod = assumed.pod();
+    Pod assumedPod = assumed.pod(); // the pod as popped: the cache keeps its node beside it
     if (status.isSuccess()) {
       cache.finishBinding(assumedPod);
       Instant now = clock.now();

@@ -33,17 +33,29 @@ public final class SchedulerCache {
   // Bumped when the node set or a node's zone changes: the snapshot's node list is then rebuilt.
   private long nodeSetVersion;
 
-  private record PodState(PodInfo pod, boolean bindingFinished) {}
+  // Names of the nodes changed since the last snapshot, so a cycle copies only those.
+  private final Set<String> dirtyNodes = new HashSet<>();
+  private Snapshot lastSnapshot;
 
-  /** Puts {@code pod} (whose spec.nodeName is the chosen node) on its node before binding. */
-  public synchronized void assumePod(PodInfo pod) {
+  private record PodState(PodInfo pod, String nodeName, boolean bindingFinished) {}
+
+  /**
+   * Puts {@code pod} on {@code nodeName} before binding. The pod object itself is not changed (no
+   * copy with spec.nodeName is needed: the cache keeps the node beside it).
+   */
+  public synchronized void assumePod(PodInfo pod, String nodeName) {
     String uid = pod.uid();
     if (podStates.containsKey(uid)) {
       throw new IllegalStateException("pod " + pod.key() + " (" + uid + ") is in the cache, so can't be assumed");
     }
-    addToNode(pod);
-    podStates.put(uid, new PodState(pod, false));
+    addToNode(pod, nodeName);
+    podStates.put(uid, new PodState(pod, nodeName, false));
     assumedPods.add(uid);
+  }
+
+  /** {@link #assumePod(PodInfo, String)} on the pod's own spec.nodeName. */
+  public synchronized void assumePod(PodInfo pod) {
+    assumePod(pod, pod.nodeName());
   }
 
   /** The bind of an assumed pod returned; it stays assumed until the informer confirms it. */
@@ -51,7 +63,7 @@ public final class SchedulerCache {
     String uid = pod.getMetadata().getUid();
     PodState s = podStates.get(uid);
     if (s != null && assumedPods.contains(uid)) {
-      podStates.put(uid, new PodState(s.pod(), true));
+      podStates.put(uid, new PodState(s.pod(), s.nodeName(), true));
     }
   }
 
@@ -62,7 +74,7 @@ public final class SchedulerCache {
     if (s == null || !assumedPods.contains(uid)) {
       return;
     }
-    removeFromNode(s.pod());
+    removeFromNode(s.pod(), s.nodeName());
     podStates.remove(uid);
     assumedPods.remove(uid);
   }
@@ -73,13 +85,13 @@ public final class SchedulerCache {
     PodState s = podStates.get(uid);
     if (s != null && assumedPods.contains(uid)) {
       // Confirmed. The informer's copy replaces the assumed one (it may even name another node).
-      removeFromNode(s.pod());
-      addToNode(pod);
-      podStates.put(uid, new PodState(pod, true));
+      removeFromNode(s.pod(), s.nodeName());
+      addToNode(pod, pod.nodeName());
+      podStates.put(uid, new PodState(pod, pod.nodeName(), true));
       assumedPods.remove(uid);
     } else if (s == null) {
-      addToNode(pod);
-      podStates.put(uid, new PodState(pod, true));
+      addToNode(pod, pod.nodeName());
+      podStates.put(uid, new PodState(pod, pod.nodeName(), true));
     }
   }
 
@@ -91,9 +103,9 @@ public final class SchedulerCache {
       addPod(newPod);
       return;
     }
-    removeFromNode(s.pod());
-    addToNode(newPod);
-    podStates.put(uid, new PodState(newPod, true));
+    removeFromNode(s.pod(), s.nodeName());
+    addToNode(newPod, newPod.nodeName());
+    podStates.put(uid, new PodState(newPod, newPod.nodeName(), true));
     assumedPods.remove(uid);
   }
 
@@ -103,7 +115,7 @@ public final class SchedulerCache {
     PodState s = podStates.remove(uid);
     assumedPods.remove(uid);
     if (s != null) {
-      removeFromNode(s.pod());
+      removeFromNode(s.pod(), s.nodeName());
     }
   }
 
@@ -124,6 +136,7 @@ public final class SchedulerCache {
       nodes.put(name, n);
     }
     n.setNode(node);
+    dirtyNodes.add(name);
     nodeSetVersion++;
   }
 
@@ -138,6 +151,7 @@ public final class SchedulerCache {
       nodeSetVersion++;
     }
     n.setNode(newNode);
+    dirtyNodes.add(name);
   }
 
   public synchronized void removeNode(Node node) {
@@ -152,6 +166,7 @@ public final class SchedulerCache {
     } else {
       n.setNode(null);
     }
+    dirtyNodes.add(name);
     nodeSetVersion++;
   }
 
@@ -184,7 +199,25 @@ public final class SchedulerCache {
     boolean imagesChanged = false;
     long maxGeneration = snapshot.generation;
     List<NodeInfo> updated = new ArrayList<>();
-    for (Map.Entry<String, NodeInfo> e : nodes.entrySet()) {
+    // The changed nodes: those marked dirty, unless this snapshot missed earlier updates.
+    Iterable<Map.Entry<String, NodeInfo>> candidates;
+    if (snapshot == lastSnapshot) {
+      Map<String, NodeInfo> dirty = new HashMap<>();
+      for (String name : dirtyNodes) {
+        NodeInfo n = nodes.get(name);
+        if (n != null) {
+          dirty.put(name, n);
+        }
+      }
+      candidates = dirty.entrySet();
+    } else {
+      candidates = nodes.entrySet();
+      rebuildList = true;
+    }
+    dirtyNodes.clear();
+    lastSnapshot = snapshot;
+    boolean affinityChanged = rebuildList;
+    for (Map.Entry<String, NodeInfo> e : candidates) {
       NodeInfo n = e.getValue();
       if (n.generation() <= snapshot.generation) {
         continue;
@@ -195,6 +228,8 @@ public final class SchedulerCache {
       }
       NodeInfo copy = n.copy();
       NodeInfo previous = snapshot.nodeInfoMap.put(e.getKey(), copy);
+      affinityChanged |= !copy.podsWithAffinity().isEmpty()
+          || (previous != null && !previous.podsWithAffinity().isEmpty());
       if (previous == null) {
         rebuildList = true;
         imagesChanged |= !copy.imageSizes().isEmpty();
@@ -224,7 +259,7 @@ public final class SchedulerCache {
         snapshot.nodeInfoList.set(snapshot.indexOf.get(copy.name()), copy);
       }
     }
-    if (changed) {
+    if (changed && (affinityChanged || rebuildList)) {
       List<NodeInfo> withAffinity = new ArrayList<>();
       List<NodeInfo> withAntiAffinity = new ArrayList<>();
       for (NodeInfo n : snapshot.nodeInfoList) {
@@ -277,19 +312,19 @@ public final class SchedulerCache {
     }
   }
 
-  private void addToNode(PodInfo pod) {
-    String nodeName = pod.nodeName();
+  private void addToNode(PodInfo pod, String nodeName) {
     NodeInfo n = nodes.computeIfAbsent(nodeName, k -> new NodeInfo());
     n.addPod(pod);
+    dirtyNodes.add(nodeName);
   }
 
-  private void removeFromNode(PodInfo pod) {
-    String nodeName = pod.nodeName();
+  private void removeFromNode(PodInfo pod, String nodeName) {
     NodeInfo n = nodes.get(nodeName);
     if (n == null) {
       return;
     }
     n.removePod(pod.pod());
+    dirtyNodes.add(nodeName);
     if (n.node() == null && n.pods().isEmpty()) {
       nodes.remove(nodeName);
       nodeSetVersion++;

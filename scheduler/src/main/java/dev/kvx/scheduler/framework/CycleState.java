@@ -1,5 +1,6 @@
 package dev.kvx.scheduler.framework;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,8 @@ public final class CycleState {
   private final Set<String> skipFilterPlugins;
   private final Set<String> skipScorePlugins;
   private volatile boolean recordPluginMetrics;
+  // The filter plugins not skipped by their PreFilter, set by the framework once per cycle.
+  volatile List<FilterPlugin> filtersToRun;
 
   public CycleState() {
     this(new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
@@ -91,6 +94,7 @@ public final class CycleState {
     skipScore.addAll(skipScorePlugins);
     CycleState copy = new CycleState(dataCopy, skipFilter, skipScore);
     copy.recordPluginMetrics = recordPluginMetrics;
+    copy.filtersToRun = filtersToRun;
     return copy;
   }
 }

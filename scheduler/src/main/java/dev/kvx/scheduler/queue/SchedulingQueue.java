@@ -88,9 +88,10 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
   private final Map<String, QueueName> where = new HashMap<>();
   private final Map<String, QueuedPodInfo> unschedulablePods = new LinkedHashMap<>();
   private final Map<String, QueuedPodInfo> gatedPods = new LinkedHashMap<>();
-  // Nominator state: uid → node, node → pods.
+  // Nominator state: uid → node, node → pods. Written under the lock; the per-node lists are
+  // immutable and swapped, so the filters (one lookup per node and cycle) read without locking.
   private final Map<String, String> nominatedNodeOf = new HashMap<>();
-  private final Map<String, Map<String, PodInfo>> nominatedPods = new HashMap<>();
+  private final Map<String, List<PodInfo>> nominatedPods = new java.util.concurrent.ConcurrentHashMap<>();
 
   private long schedulingCycle;
   private long moveRequestCycle = -1;
@@ -521,13 +522,11 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
 
   @Override
   public List<PodInfo> nominatedPodsForNode(String nodeName) {
-    lock.lock();
-    try {
-      Map<String, PodInfo> pods = nominatedPods.get(nodeName);
-      return pods == null ? List.of() : List.copyOf(pods.values());
-    } finally {
-      lock.unlock();
+    if (nominatedPods.isEmpty()) {
+      return List.of();
     }
+    List<PodInfo> pods = nominatedPods.get(nodeName);
+    return pods == null ? List.of() : pods;
   }
 
   @Override
@@ -556,7 +555,9 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
       return;
     }
     nominatedNodeOf.put(pod.uid(), nodeName);
-    nominatedPods.computeIfAbsent(nodeName, n -> new LinkedHashMap<>()).put(pod.uid(), pod);
+    List<PodInfo> pods = new ArrayList<>(nominatedPods.getOrDefault(nodeName, List.of()));
+    pods.add(pod);
+    nominatedPods.put(nodeName, List.copyOf(pods));
   }
 
   private void updateNominatedPod(PodInfo pod) {
@@ -576,11 +577,14 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
     if (node == null) {
       return;
     }
-    Map<String, PodInfo> pods = nominatedPods.get(node);
+    List<PodInfo> pods = nominatedPods.get(node);
     if (pods != null) {
-      pods.remove(uid);
-      if (pods.isEmpty()) {
+      List<PodInfo> rest = new ArrayList<>(pods);
+      rest.removeIf(p -> p.uid().equals(uid));
+      if (rest.isEmpty()) {
         nominatedPods.remove(node);
+      } else {
+        nominatedPods.put(node, List.copyOf(rest));
       }
     }
   }

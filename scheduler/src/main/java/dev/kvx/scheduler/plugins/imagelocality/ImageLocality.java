@@ -5,9 +5,12 @@ import dev.kvx.scheduler.framework.Handle;
 import dev.kvx.scheduler.framework.NodeInfo;
 import dev.kvx.scheduler.framework.Plugin;
 import dev.kvx.scheduler.framework.PodInfo;
+import dev.kvx.scheduler.framework.PreScorePlugin;
 import dev.kvx.scheduler.framework.ScorePlugin;
+import dev.kvx.scheduler.framework.Status;
 import dev.kvx.scheduler.framework.SharedLister;
 import io.fabric8.kubernetes.api.model.Container;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,11 +18,12 @@ import java.util.List;
  * status.images}), by their size scaled by how widely the image is spread (an image on every node
  * says little), between 23 MB and 1000 MB per container.
  */
-public final class ImageLocality implements ScorePlugin {
+public final class ImageLocality implements PreScorePlugin, ScorePlugin {
   public static final String NAME = "ImageLocality";
   static final long MB = 1024L * 1024;
   static final long MIN_THRESHOLD = 23 * MB;
   static final long MAX_CONTAINER_THRESHOLD = 1000 * MB;
+  private static final String PRE_SCORE_STATE_KEY = "PreScore" + NAME;
 
   private final Handle handle;
 
@@ -36,16 +40,57 @@ public final class ImageLocality implements ScorePlugin {
     return NAME;
   }
 
+  /** The pod's images, normalized once per cycle, and how widely each is spread. */
+  record PreScoreState(List<String> images, double[] spread, int numContainers) implements CycleState.StateData {
+    @Override
+    public CycleState.StateData copy() {
+      return this;
+    }
+  }
+
   @Override
-  public long score(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
+  public Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasibleNodes) {
     SharedLister snapshot = handle.snapshot();
     int totalNumNodes = snapshot.numNodes();
-    List<Container> init = pod.pod().getSpec().getInitContainers();
-    List<Container> containers = pod.pod().getSpec().getContainers();
-    long sum = sumImageScores(nodeInfo, init, snapshot, totalNumNodes)
-        + sumImageScores(nodeInfo, containers, snapshot, totalNumNodes);
-    int numContainers = (init == null ? 0 : init.size()) + (containers == null ? 0 : containers.size());
-    return calculatePriority(sum, numContainers);
+    List<String> images = new ArrayList<>();
+    addImages(images, pod.pod().getSpec().getInitContainers());
+    addImages(images, pod.pod().getSpec().getContainers());
+    double[] spread = new double[images.size()];
+    for (int i = 0; i < spread.length; i++) {
+      spread[i] = totalNumNodes == 0 ? 0 : (double) snapshot.imageNumNodes(images.get(i)) / totalNumNodes;
+    }
+    int numContainers = size(pod.pod().getSpec().getInitContainers()) + size(pod.pod().getSpec().getContainers());
+    state.write(PRE_SCORE_STATE_KEY, new PreScoreState(List.copyOf(images), spread, numContainers));
+    return Status.success();
+  }
+
+  @Override
+  public long score(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
+    PreScoreState s = state.read(PRE_SCORE_STATE_KEY, PreScoreState.class);
+    long sum = 0;
+    if (!nodeInfo.imageSizes().isEmpty()) {
+      for (int i = 0; i < s.images().size(); i++) {
+        Long size = nodeInfo.imageSizes().get(s.images().get(i));
+        if (size != null) {
+          sum += (long) (size * s.spread()[i]);
+        }
+      }
+    }
+    return calculatePriority(sum, s.numContainers());
+  }
+
+  private static void addImages(List<String> out, List<Container> containers) {
+    if (containers != null) {
+      for (Container c : containers) {
+        if (c.getImage() != null) {
+          out.add(NodeInfo.normalizedImageName(c.getImage()));
+        }
+      }
+    }
+  }
+
+  private static int size(List<Container> l) {
+    return l == null ? 0 : l.size();
   }
 
   static long calculatePriority(long sumScores, int numContainers) {
@@ -61,22 +106,4 @@ public final class ImageLocality implements ScorePlugin {
     return MAX_NODE_SCORE * (sumScores - MIN_THRESHOLD) / (maxThreshold - MIN_THRESHOLD);
   }
 
-  private static long sumImageScores(NodeInfo nodeInfo, List<Container> containers, SharedLister snapshot, int totalNumNodes) {
-    if (containers == null || totalNumNodes == 0) {
-      return 0;
-    }
-    long sum = 0;
-    for (Container c : containers) {
-      if (c.getImage() == null) {
-        continue;
-      }
-      String image = NodeInfo.normalizedImageName(c.getImage());
-      Long size = nodeInfo.imageSizes().get(image);
-      if (size != null) {
-        double spread = (double) snapshot.imageNumNodes(image) / totalNumNodes;
-        sum += (long) (size * spread);
-      }
-    }
-    return sum;
-  }
 }

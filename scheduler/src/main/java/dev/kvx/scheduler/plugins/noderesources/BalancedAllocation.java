@@ -41,32 +41,17 @@ public final class BalancedAllocation implements PreScorePlugin, ScorePlugin {
     return Status.skip();
   }
 
+  /** (1 − std) × 100 over the cpu and memory fractions; with two resources std = |a − b| / 2. */
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
-    double[] fractions = new double[RESOURCES.size()];
-    int n = 0;
-    double total = 0;
-    for (String r : RESOURCES) {
-      long allocatable = nodeInfo.allocatable().get(r);
-      if (allocatable == 0) {
-        continue;
-      }
-      long requested = nodeInfo.requested().get(r) + pod.requests().get(r);
-      double fraction = Math.min(1.0, (double) requested / allocatable);
-      fractions[n++] = fraction;
-      total += fraction;
+    long cpuAllocatable = nodeInfo.allocatable().milliCpu();
+    long memAllocatable = nodeInfo.allocatable().memory();
+    if (cpuAllocatable == 0 || memAllocatable == 0) {
+      return MAX_NODE_SCORE; // one fraction or none: no deviation
     }
-    double std = 0;
-    if (n == 2) {
-      std = Math.abs((fractions[0] - fractions[1]) / 2);
-    } else if (n > 2) {
-      double mean = total / n;
-      double sum = 0;
-      for (int i = 0; i < n; i++) {
-        sum += (fractions[i] - mean) * (fractions[i] - mean);
-      }
-      std = Math.sqrt(sum / n);
-    }
+    double cpu = Math.min(1.0, (double) (nodeInfo.requested().milliCpu() + pod.requests().milliCpu()) / cpuAllocatable);
+    double mem = Math.min(1.0, (double) (nodeInfo.requested().memory() + pod.requests().memory()) / memAllocatable);
+    double std = Math.abs((cpu - mem) / 2);
     return (long) ((1 - std) * MAX_NODE_SCORE);
   }
 }

@@ -31,12 +31,8 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, ScorePlugin, En
   public static final String NAME = "NodeResourcesFit";
   private static final String PRE_FILTER_STATE_KEY = "PreFilter" + NAME;
 
-  /** The resources LeastAllocated scores, with upstream's default weights. */
-  static final List<ResourceWeight> DEFAULT_RESOURCES =
-      List.of(new ResourceWeight(Resource.CPU, 1), new ResourceWeight(Resource.MEMORY, 1));
-
-  /** A scored resource and its weight. */
-  record ResourceWeight(String name, long weight) {}
+  /** The resources LeastAllocated scores, each with upstream's default weight 1. */
+  static final List<String> DEFAULT_RESOURCES = List.of(Resource.CPU, Resource.MEMORY);
 
   /** One resource the node lacks. */
   public record InsufficientResource(
@@ -109,19 +105,24 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, ScorePlugin, En
     }
   }
 
-  /** LeastAllocated: the weighted mean over cpu and memory of (allocatable − requested) / allocatable × 100. */
+  /**
+   * LeastAllocated: the weighted mean over cpu and memory (weight 1 each, {@link
+   * #DEFAULT_RESOURCES}) of (allocatable − requested) / allocatable × 100.
+   */
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
+    // Scored for every feasible node of every cycle: plain field reads, no lookups by name.
     long nodeScore = 0;
     long weightSum = 0;
-    for (ResourceWeight r : DEFAULT_RESOURCES) {
-      long allocatable = nodeInfo.allocatable().get(r.name());
-      if (allocatable == 0) {
-        continue;
-      }
-      long requested = nodeInfo.nonZeroRequested().get(r.name()) + pod.nonZeroRequests().get(r.name());
-      nodeScore += leastRequestedScore(requested, allocatable) * r.weight();
-      weightSum += r.weight();
+    long cpu = nodeInfo.allocatable().milliCpu();
+    if (cpu != 0) {
+      nodeScore += leastRequestedScore(nodeInfo.nonZeroRequested().milliCpu() + pod.nonZeroRequests().milliCpu(), cpu);
+      weightSum++;
+    }
+    long memory = nodeInfo.allocatable().memory();
+    if (memory != 0) {
+      nodeScore += leastRequestedScore(nodeInfo.nonZeroRequested().memory() + pod.nonZeroRequests().memory(), memory);
+      weightSum++;
     }
     return weightSum == 0 ? 0 : nodeScore / weightSum;
   }
