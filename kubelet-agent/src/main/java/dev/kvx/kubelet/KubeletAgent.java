@@ -267,11 +267,15 @@ public final class KubeletAgent {
         informer.stop();
       }
       nodes.values().forEach(NodeAgent::close);
+      // Let syncs in flight finish their runtime calls (a stop may take its grace period) before
+      // interrupting what is left.
       for (ExecutorService e : executors) {
-        e.shutdownNow();
+        e.shutdown();
       }
       for (ExecutorService e : executors) {
-        e.awaitTermination(5, TimeUnit.SECONDS);
+        if (!e.awaitTermination(3, TimeUnit.SECONDS)) {
+          e.shutdownNow();
+        }
       }
       if (docker != null) {
         docker.close();

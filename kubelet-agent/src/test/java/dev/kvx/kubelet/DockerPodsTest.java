@@ -117,6 +117,15 @@ class DockerPodsTest {
     create(pod("duo").editSpec()
         .addNewContainer().withName("server").withImage(DockerSupport.IMAGE).withImagePullPolicy("Never")
         .withCommand("sh", "-c", "mkdir -p /www && echo hello-from-server > /www/index.html && exec httpd -f -p 8080 -h /www")
+        .addNewPort().withName("http").withContainerPort(8080).endPort()
+        .withNewStartupProbe().withNewHttpGet().withPath("/index.html").withNewPort("http").endHttpGet()
+            .withPeriodSeconds(1).withTimeoutSeconds(5).withFailureThreshold(30).endStartupProbe()
+        .withNewReadinessProbe().withNewHttpGet().withPath("/index.html").withNewPort(8080).endHttpGet()
+            .withPeriodSeconds(1).withTimeoutSeconds(5).endReadinessProbe()
+        .withNewLivenessProbe().withNewTcpSocket().withNewPort(8080).endTcpSocket()
+            .withPeriodSeconds(1).withTimeoutSeconds(5).endLivenessProbe()
+        .withNewLifecycle().withNewPostStart().withNewExec().withCommand("sh", "-c", "echo started > /poststart").endExec()
+            .endPostStart().endLifecycle()
         .endContainer()
         .addNewContainer().withName("client").withImage(DockerSupport.IMAGE).withImagePullPolicy("IfNotPresent")
         .withCommand("sh", "-c", "until wget -q -O /got http://127.0.0.1:8080/index.html; do sleep 0.2; done; cat /got; exec sleep 3600")
@@ -140,6 +149,10 @@ class DockerPodsTest {
     assertThat(server.getImageID()).startsWith("docker://sha256:");
     assertThat(server.getState().getRunning().getStartedAt()).isNotNull();
     assertThat(server.getStarted()).isTrue();
+    assertThat(server.getReady()).isTrue();
+    assertThat(server.getRestartCount()).isZero();
+    assertThat(kubelet.exec(NS, "duo", "server", List.of("cat", "/poststart"), null, "v5.channel.k8s.io").stdout())
+        .isEqualTo("started\n");
 
     HttpResponse<String> log = kubelet.get("/containerLogs/default/duo/client");
     assertThat(log.code()).isEqualTo(200);

@@ -122,7 +122,11 @@ public final class PodWorkers {
     } catch (Exception | LinkageError e) {
       failed = true;
       w.errors++;
-      LOG.warn("Error syncing pod {} (attempt {}), retrying", w.uid, w.errors, e);
+      if (shutDown) {
+        LOG.debug("Sync of pod {} interrupted by shutdown: {}", w.uid, e.toString());
+      } else {
+        LOG.warn("Error syncing pod {} (attempt {}), retrying", w.uid, w.errors, e);
+      }
     }
     if (failed) {
       long factor = 1L << Math.min(10, w.errors - 1);

@@ -217,7 +217,10 @@ final class Exec {
     status.put("status", "Failure");
     status.put("message", message);
     status.put("reason", "NonZeroExitCode");
-    status.put("details", Map.of("causes", List.of(Map.of("reason", "ExitCode", "message", Integer.toString(exit)))));
+    Map<String, Object> cause = new LinkedHashMap<>();
+    cause.put("reason", "ExitCode");
+    cause.put("message", Integer.toString(exit));
+    status.put("details", Map.of("causes", List.of(cause)));
     return JSON.writeValueAsString(status);
   }
 
