@@ -1,5 +1,6 @@
 package dev.kvx.controller;
 
+import dev.kvx.controller.cronjob.CronJobController;
 import dev.kvx.controller.deployment.DeploymentController;
 import dev.kvx.controller.endpoint.EndpointsController;
 import dev.kvx.controller.endpointslice.EndpointSliceController;
@@ -29,6 +30,7 @@ public final class KnownControllers {
         EndpointSliceController.DESCRIPTOR,
         JobController.DESCRIPTOR,
         TtlAfterFinishedController.DESCRIPTOR,
-        NodeLifecycleController.DESCRIPTOR);
+        NodeLifecycleController.DESCRIPTOR,
+        CronJobController.DESCRIPTOR);
   }
 }
