@@ -3,6 +3,8 @@ package dev.kvx.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,64 +72,70 @@ class KubectlCreateTest {
   void typedCreatesStoreWhatWasAskedFor(KubectlBinary binary) {
     Kubectl kubectl = server.kubectl(binary);
     String ns = "typed-" + binary.slug();
+    String pc = "pc-" + binary.slug();
     assertThat(kubectl.run("create", "namespace", ns).exitCode()).isZero();
 
     ok(kubectl.run("-n", ns, "create", "configmap", "cfg", "--from-literal=a=1", "--from-literal=b=two"),
         "configmap/cfg created");
-    JsonNode cm = kubectl.json("-n", ns, "get", "configmap", "cfg");
+    ok(kubectl.run("-n", ns, "create", "secret", "generic", "sec", "--from-literal=password=s3cr3t"),
+        "secret/sec created");
+    ok(kubectl.run("-n", ns, "create", "deployment", "web", "--image=nginx:1.25", "--replicas=2"),
+        "deployment.apps/web created");
+    ok(kubectl.run("-n", ns, "create", "service", "clusterip", "svc", "--tcp=80:8080"), "service/svc created");
+    ok(kubectl.run("-n", ns, "create", "job", "once", "--image=busybox", "--", "echo", "hi"), "job.batch/once created");
+    ok(kubectl.run("-n", ns, "create", "quota", "q", "--hard=pods=10,requests.memory=1Gi"),
+        "resourcequota/q created");
+    ok(kubectl.run("-n", ns, "create", "cronjob", "cron", "--image=busybox", "--schedule=*/5 * * * *"),
+        "cronjob.batch/cron created");
+    ok(kubectl.run("create", "priorityclass", pc, "--value=1000", "--description=e2e"),
+        "priorityclass.scheduling.k8s.io/" + pc + " created");
+
+    // Read back in one call, as a user checking their work would.
+    Map<String, JsonNode> byKind = new HashMap<>();
+    kubectl.json("-n", ns, "get", "configmap/cfg", "secret/sec", "deployment/web", "service/svc", "job/once",
+            "resourcequota/q", "cronjob/cron", "priorityclass/" + pc)
+        .at("/items").valueStream().forEach(o -> byKind.put(o.at("/kind").asString(), o));
+
+    JsonNode cm = byKind.get("ConfigMap");
     assertThat(cm.at("/data/a").asString()).isEqualTo("1");
     assertThat(cm.at("/data/b").asString()).isEqualTo("two");
     assertThat(cm.at("/metadata/namespace").asString()).isEqualTo(ns);
 
-    ok(kubectl.run("-n", ns, "create", "secret", "generic", "sec", "--from-literal=password=s3cr3t"),
-        "secret/sec created");
-    JsonNode secret = kubectl.json("-n", ns, "get", "secret", "sec");
+    JsonNode secret = byKind.get("Secret");
     assertThat(secret.at("/type").asString()).isEqualTo("Opaque");
     assertThat(new String(Base64.getDecoder().decode(secret.at("/data/password").asString()))).isEqualTo("s3cr3t");
 
-    ok(kubectl.run("-n", ns, "create", "deployment", "web", "--image=nginx:1.25", "--replicas=2"),
-        "deployment.apps/web created");
-    JsonNode deploy = kubectl.json("-n", ns, "get", "deployment", "web");
-    assertThat(deploy.at("/spec/replicas").asInt()).isEqualTo(2);
+    JsonNode deploy = byKind.get("Deployment");
     assertThat(deploy.at("/spec/replicas").isNumber()).isTrue();
+    assertThat(deploy.at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(deploy.at("/spec/selector/matchLabels/app").asString()).isEqualTo("web");
     assertThat(deploy.at("/spec/template/metadata/labels/app").asString()).isEqualTo("web");
     assertThat(deploy.at("/spec/template/spec/containers/0/image").asString()).isEqualTo("nginx:1.25");
     assertThat(deploy.at("/metadata/generation").asInt()).isEqualTo(1);
 
-    ok(kubectl.run("-n", ns, "create", "service", "clusterip", "svc", "--tcp=80:8080"), "service/svc created");
-    JsonNode svc = kubectl.json("-n", ns, "get", "service", "svc");
+    JsonNode svc = byKind.get("Service");
     assertThat(svc.at("/spec/type").asString()).isEqualTo("ClusterIP");
     assertThat(svc.at("/spec/ports/0/port").asInt()).isEqualTo(80);
     // IntOrString: a number stays a number.
     assertThat(svc.at("/spec/ports/0/targetPort").isNumber()).as(svc.toString()).isTrue();
     assertThat(svc.at("/spec/ports/0/targetPort").asInt()).isEqualTo(8080);
 
-    ok(kubectl.run("-n", ns, "create", "job", "once", "--image=busybox", "--", "echo", "hi"), "job.batch/once created");
-    JsonNode job = kubectl.json("-n", ns, "get", "job", "once");
+    JsonNode job = byKind.get("Job");
     assertThat(job.at("/spec/template/spec/containers/0/command").toString()).isEqualTo("[\"echo\",\"hi\"]");
     assertThat(job.at("/spec/template/spec/restartPolicy").asString()).isEqualTo("Never");
 
-    ok(kubectl.run("-n", ns, "create", "quota", "q", "--hard=pods=10,requests.memory=1Gi"),
-        "resourcequota/q created");
-    JsonNode quota = kubectl.json("-n", ns, "get", "resourcequota", "q");
+    JsonNode quota = byKind.get("ResourceQuota");
     // Quantity: a string in JSON, whatever the wire format was.
     assertThat(quota.at("/spec/hard/pods").isString()).as(quota.toString()).isTrue();
     assertThat(quota.at("/spec/hard/pods").asString()).isEqualTo("10");
     assertThat(quota.at("/spec/hard/requests.memory").asString()).isEqualTo("1Gi");
 
-    String pc = "pc-" + binary.slug();
-    ok(kubectl.run("create", "priorityclass", pc, "--value=1000", "--description=e2e"),
-        "priorityclass.scheduling.k8s.io/" + pc + " created");
-    JsonNode priority = kubectl.json("get", "priorityclass", pc);
+    assertThat(byKind.get("CronJob").at("/spec/schedule").asString()).isEqualTo("*/5 * * * *");
+
+    JsonNode priority = byKind.get("PriorityClass");
     assertThat(priority.at("/value").isNumber()).isTrue();
     assertThat(priority.at("/value").asInt()).isEqualTo(1000);
     assertThat(priority.at("/description").asString()).isEqualTo("e2e");
-
-    ok(kubectl.run("-n", ns, "create", "cronjob", "cron", "--image=busybox", "--schedule=*/5 * * * *"),
-        "cronjob.batch/cron created");
-    assertThat(kubectl.json("-n", ns, "get", "cronjob", "cron").at("/spec/schedule").asString())
-        .isEqualTo("*/5 * * * *");
   }
 
   static void ok(Kubectl.Result r, String expectedLine) {
