@@ -85,16 +85,13 @@ final class InJvmApiServer
     return server.kubeconfig();
   }
 
-  int port() {
-    return server.port();
-  }
-
   /**
    * A kubectl of the given release against this server, with its own discovery cache. Fails the
    * test (CI) or skips it (elsewhere) when the binary is not installed.
    */
   Kubectl kubectl(KubectlBinary binary) {
-    RequiredTools.require(binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
+    RequiredTools.require(
+        binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
     return new Kubectl(binary, kubeconfig(), dir.resolve("kubectl-" + kubectls.incrementAndGet()));
   }
 

@@ -26,6 +26,7 @@ public final class Kubectl {
 
   /** Far above what a command needs; only a hang on a loaded machine reaches it. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final KubectlBinary binary;
@@ -66,15 +67,23 @@ public final class Kubectl {
     try {
       if (!started.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         started.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        throw new AssertionError("kubectl did not finish within " + timeout + ": "
-            + started.command + "\nstdout: " + read(started.stdout) + "\nstderr: " + read(started.stderr));
+        throw new AssertionError(
+            "kubectl did not finish within "
+                + timeout
+                + ": "
+                + started.command
+                + "\nstdout: "
+                + read(started.stdout)
+                + "\nstderr: "
+                + read(started.stderr));
       }
     } catch (InterruptedException e) {
       started.process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while running " + started.command, e);
     }
-    return new Result(started.command, started.process.exitValue(), read(started.stdout), read(started.stderr));
+    return new Result(
+        started.command, started.process.exitValue(), read(started.stdout), read(started.stderr));
   }
 
   /** Runs {@code kubectl ARGS -o json}, requires exit code 0 and returns the parsed output. */
@@ -102,9 +111,8 @@ public final class Kubectl {
     try {
       Path out = Files.createTempFile(workDir, "kubectl-", ".out");
       Path err = Files.createTempFile(workDir, "kubectl-", ".err");
-      ProcessBuilder pb = new ProcessBuilder(command)
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       // Nothing from the developer's environment may pick another cluster or config.
       pb.environment().remove("KUBECONFIG");
       pb.environment().put("HOME", workDir.toString());
@@ -143,7 +151,13 @@ public final class Kubectl {
 
     @Override
     public String toString() {
-      return String.join(" ", command) + "\nexit code " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+      return String.join(" ", command)
+          + "\nexit code "
+          + exitCode
+          + "\nstdout:\n"
+          + stdout
+          + "\nstderr:\n"
+          + stderr;
     }
   }
 
@@ -180,8 +194,15 @@ public final class Kubectl {
     public Result await(Duration timeout) {
       try {
         if (!started.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new AssertionError("kubectl still running after " + timeout + ": " + started.command
-              + "\nstdout: " + stdout() + "\nstderr: " + stderr());
+          throw new AssertionError(
+              "kubectl still running after "
+                  + timeout
+                  + ": "
+                  + started.command
+                  + "\nstdout: "
+                  + stdout()
+                  + "\nstderr: "
+                  + stderr());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -192,7 +213,11 @@ public final class Kubectl {
 
     @Override
     public String toString() {
-      return String.join(" ", started.command) + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr();
+      return String.join(" ", started.command)
+          + "\nstdout:\n"
+          + stdout()
+          + "\nstderr:\n"
+          + stderr();
     }
 
     /** Stops the command (SIGTERM, as Ctrl-C would) if it still runs. */

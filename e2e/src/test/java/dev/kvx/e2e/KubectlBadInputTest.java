@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,9 +16,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bad input gets a 4xx {@code Status} (never a 5xx) and stores nothing. Where kubectl itself refuses
- * the input before sending it, the same body goes to the server raw ({@code create --raw}, or an
- * HTTPS client for non-JSON bodies), so the server's answer is checked too.
+ * Bad input gets a 4xx {@code Status} (never a 5xx) and stores nothing. Where kubectl itself
+ * refuses the input before sending it, the same body goes to the server raw ({@code create --raw},
+ * or an HTTPS client for non-JSON bodies), so the server's answer is checked too.
  */
 class KubectlBadInputTest {
 
@@ -25,8 +27,8 @@ class KubectlBadInputTest {
   @TempDir Path dir;
 
   /** kubectl -v=6 logs each request as {@code METHOD URL CODE Reason in N milliseconds}. */
-  private static final Pattern RESPONSE = Pattern.compile(
-      "\\] (GET|POST|PUT|PATCH|DELETE) (https://\\S+) (\\d{3}) ");
+  private static final Pattern RESPONSE =
+      Pattern.compile("\\] (GET|POST|PUT|PATCH|DELETE) (https://\\S+) (\\d{3}) ");
 
   private Path file(String name, String content) throws IOException {
     Path f = dir.resolve(name);
@@ -46,9 +48,11 @@ class KubectlBadInputTest {
     return r;
   }
 
-  /** Runs with -v=6 and expects kubectl to fail because of a {@code code} answer to {@code method}. */
+  /**
+   * Runs with -v=6 and expects kubectl to fail because of a {@code code} answer to {@code method}.
+   */
   private static Kubectl.Result refused(Kubectl kubectl, String method, int code, String... args) {
-    String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
+    String[] verbose = Arrays.copyOf(args, args.length + 1);
     verbose[args.length] = "-v=6";
     Kubectl.Result r = kubectl.run(verbose);
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
@@ -60,7 +64,7 @@ class KubectlBadInputTest {
 
   /** Expects kubectl to refuse the input itself, without sending a write. */
   private static Kubectl.Result refusedByKubectl(Kubectl kubectl, String... args) {
-    String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
+    String[] verbose = Arrays.copyOf(args, args.length + 1);
     verbose[args.length] = "-v=6";
     Kubectl.Result r = kubectl.run(verbose);
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
@@ -71,7 +75,7 @@ class KubectlBadInputTest {
 
   private static List<Integer> responses(Kubectl.Result r, String method) {
     Matcher m = RESPONSE.matcher(r.stderr());
-    java.util.ArrayList<Integer> codes = new java.util.ArrayList<>();
+    List<Integer> codes = new ArrayList<>();
     while (m.find()) {
       if (m.group(1).equals(method)) {
         codes.add(Integer.parseInt(m.group(3)));
@@ -92,19 +96,38 @@ class KubectlBadInputTest {
   }
 
   private static String configMap(String apiVersion, String kind, String name, String ns) {
-    return "{\"apiVersion\":\"" + apiVersion + "\",\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"" + name + "\""
-        + (ns == null ? "" : ",\"namespace\":\"" + ns + "\"") + "},\"data\":{\"k\":\"v\"}}";
+    return "{\"apiVersion\":\""
+        + apiVersion
+        + "\",\"kind\":\""
+        + kind
+        + "\",\"metadata\":{\"name\":\""
+        + name
+        + "\""
+        + (ns == null ? "" : ",\"namespace\":\"" + ns + "\"")
+        + "},\"data\":{\"k\":\"v\"}}";
   }
 
   @EachKubectl
   void malformedJson(KubectlBinary binary) throws IOException {
     Kubectl kubectl = server.kubectl(binary);
     String ns = namespace(kubectl, "badjson");
-    Path bad = file("bad.json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"mal\"");
+    Path bad =
+        file(
+            "bad.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"mal\"");
 
-    assertThat(refusedByKubectl(kubectl, "-n", ns, "create", "-f", bad.toString()).stderr()).contains("error");
-    Kubectl.Result raw = refused(kubectl, "POST", 400, "create", "--raw",
-        "/api/v1/namespaces/" + ns + "/configmaps", "-f", bad.toString());
+    assertThat(refusedByKubectl(kubectl, "-n", ns, "create", "-f", bad.toString()).stderr())
+        .contains("error");
+    Kubectl.Result raw =
+        refused(
+            kubectl,
+            "POST",
+            400,
+            "create",
+            "--raw",
+            "/api/v1/namespaces/" + ns + "/configmaps",
+            "-f",
+            bad.toString());
     assertThat(raw.stderr()).contains("Error from server (BadRequest)");
     notStored(kubectl, ns, "mal");
   }
@@ -117,7 +140,8 @@ class KubectlBadInputTest {
 
     refusedByKubectl(kubectl, "-n", ns, "create", "-f", file("bad.yaml", yaml).toString());
     try (RawApi api = server.rawApi()) {
-      RawApi.Response r = api.send("POST", "/api/v1/namespaces/" + ns + "/configmaps", "application/yaml", yaml);
+      RawApi.Response r =
+          api.send("POST", "/api/v1/namespaces/" + ns + "/configmaps", "application/yaml", yaml);
       assertThat(r.code()).as(r.toString()).isEqualTo(400);
       JsonNode status = JsonMapper.builder().build().readTree(r.body());
       assertThat(status.at("/kind").asString()).isEqualTo("Status");
@@ -126,12 +150,17 @@ class KubectlBadInputTest {
       assertThat(status.at("/code").asInt()).isEqualTo(400);
 
       // The same route takes well-formed YAML: the 400 is about the body, not the media type.
-      RawApi.Response good = api.send("POST", "/api/v1/namespaces/" + ns + "/configmaps", "application/yaml",
-          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  k: v\n");
+      RawApi.Response good =
+          api.send(
+              "POST",
+              "/api/v1/namespaces/" + ns + "/configmaps",
+              "application/yaml",
+              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  k: v\n");
       assertThat(good.code()).as(good.toString()).isEqualTo(201);
     }
     notStored(kubectl, ns, "maly");
-    assertThat(kubectl.json("-n", ns, "get", "configmap", "good").at("/data/k").asString()).isEqualTo("v");
+    assertThat(kubectl.json("-n", ns, "get", "configmap", "good").at("/data/k").asString())
+        .isEqualTo("v");
   }
 
   @EachKubectl
@@ -142,11 +171,29 @@ class KubectlBadInputTest {
 
     Kubectl.Result client = kubectl.run("-n", ns, "create", "-f", frob.toString());
     assertThat(client.exitCode()).as(client.toString()).isEqualTo(1);
-    assertThat(client.stderr()).as(client.toString()).contains("no matches for kind \"Frobnicator\" in version \"v1\"");
+    assertThat(client.stderr())
+        .as(client.toString())
+        .contains("no matches for kind \"Frobnicator\" in version \"v1\"");
 
-    refused(kubectl, "POST", 400, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", frob.toString());
-    Kubectl.Result noSuchResource = refused(kubectl, "POST", 404, "create", "--raw",
-        "/api/v1/namespaces/" + ns + "/frobnicators", "-f", frob.toString());
+    refused(
+        kubectl,
+        "POST",
+        400,
+        "create",
+        "--raw",
+        "/api/v1/namespaces/" + ns + "/configmaps",
+        "-f",
+        frob.toString());
+    Kubectl.Result noSuchResource =
+        refused(
+            kubectl,
+            "POST",
+            404,
+            "create",
+            "--raw",
+            "/api/v1/namespaces/" + ns + "/frobnicators",
+            "-f",
+            frob.toString());
     assertThat(noSuchResource.stderr()).contains("(NotFound)");
     notStored(kubectl, ns, "frob");
   }
@@ -159,19 +206,44 @@ class KubectlBadInputTest {
 
     Kubectl.Result client = kubectl.run("-n", ns, "create", "-f", appsConfigMap.toString());
     assertThat(client.exitCode()).as(client.toString()).isEqualTo(1);
-    assertThat(client.stderr()).as(client.toString())
+    assertThat(client.stderr())
+        .as(client.toString())
         .contains("no matches for kind \"ConfigMap\" in version \"apps/v1\"");
 
-    refused(kubectl, "POST", 400, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps",
-        "-f", appsConfigMap.toString());
-    refused(kubectl, "POST", 404, "create", "--raw", "/apis/apps/v1/namespaces/" + ns + "/configmaps",
-        "-f", appsConfigMap.toString());
+    refused(
+        kubectl,
+        "POST",
+        400,
+        "create",
+        "--raw",
+        "/api/v1/namespaces/" + ns + "/configmaps",
+        "-f",
+        appsConfigMap.toString());
+    refused(
+        kubectl,
+        "POST",
+        404,
+        "create",
+        "--raw",
+        "/apis/apps/v1/namespaces/" + ns + "/configmaps",
+        "-f",
+        appsConfigMap.toString());
     // A version upstream no longer serves is not served here either.
-    Path cronV1beta1 = file("cron.json", "{\"apiVersion\":\"batch/v1beta1\",\"kind\":\"CronJob\","
-        + "\"metadata\":{\"name\":\"old\"},\"spec\":{\"schedule\":\"* * * * *\",\"jobTemplate\":{\"spec\":"
-        + "{\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}}}}}");
-    refused(kubectl, "POST", 404, "create", "--raw", "/apis/batch/v1beta1/namespaces/" + ns + "/cronjobs",
-        "-f", cronV1beta1.toString());
+    Path cronV1beta1 =
+        file(
+            "cron.json",
+            "{\"apiVersion\":\"batch/v1beta1\",\"kind\":\"CronJob\",\"metadata\":{\"name\":\"old\"},\"spec\":{\"schedule\":\"*"
+                + " * * * *\",\"jobTemplate\":{\"spec\":"
+                + "{\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}}}}}");
+    refused(
+        kubectl,
+        "POST",
+        404,
+        "create",
+        "--raw",
+        "/apis/batch/v1beta1/namespaces/" + ns + "/cronjobs",
+        "-f",
+        cronV1beta1.toString());
     notStored(kubectl, ns, "wrongver");
     Kubectl.Result cronjobs = ok(kubectl, "-n", ns, "get", "cronjobs", "-o", "name");
     assertThat(cronjobs.stdout()).isEmpty();
@@ -182,15 +254,25 @@ class KubectlBadInputTest {
     Kubectl kubectl = server.kubectl(binary);
     String ns = namespace(kubectl, "badname");
 
-    Kubectl.Result typed = refused(kubectl, "POST", 422, "-n", ns, "create", "configmap", "Foo_Bar");
-    assertThat(typed.stderr()).contains("ConfigMap \"Foo_Bar\" is invalid")
+    Kubectl.Result typed =
+        refused(kubectl, "POST", 422, "-n", ns, "create", "configmap", "Foo_Bar");
+    assertThat(typed.stderr())
+        .contains("ConfigMap \"Foo_Bar\" is invalid")
         .contains("metadata.name: Invalid value: \"Foo_Bar\"");
-    refused(kubectl, "POST", 422, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps",
-        "-f", file("cm.json", configMap("v1", "ConfigMap", "Foo_Bar", null)).toString());
+    refused(
+        kubectl,
+        "POST",
+        422,
+        "create",
+        "--raw",
+        "/api/v1/namespaces/" + ns + "/configmaps",
+        "-f",
+        file("cm.json", configMap("v1", "ConfigMap", "Foo_Bar", null)).toString());
     Kubectl.Result namespace = refused(kubectl, "POST", 422, "create", "namespace", "Foo_Bar");
     assertThat(namespace.stderr()).contains("Namespace \"Foo_Bar\" is invalid");
 
-    assertThat(ok(kubectl, "-n", ns, "get", "configmaps", "-o", "name").stdout()).doesNotContain("Foo_Bar");
+    assertThat(ok(kubectl, "-n", ns, "get", "configmaps", "-o", "name").stdout())
+        .doesNotContain("Foo_Bar");
     assertThat(ok(kubectl, "get", "namespaces", "-o", "name").stdout()).doesNotContain("Foo_Bar");
   }
 
@@ -203,8 +285,16 @@ class KubectlBadInputTest {
 
     assertThat(refusedByKubectl(kubectl, "-n", ns, "create", "-f", elsewhere.toString()).stderr())
         .contains("does not match the namespace");
-    Kubectl.Result raw = refused(kubectl, "POST", 400, "create", "--raw",
-        "/api/v1/namespaces/" + ns + "/configmaps", "-f", elsewhere.toString());
+    Kubectl.Result raw =
+        refused(
+            kubectl,
+            "POST",
+            400,
+            "create",
+            "--raw",
+            "/api/v1/namespaces/" + ns + "/configmaps",
+            "-f",
+            elsewhere.toString());
     assertThat(raw.stderr()).contains("(BadRequest)").contains("namespace");
     notStored(kubectl, ns, "misplaced");
     notStored(kubectl, other, "misplaced");
@@ -216,11 +306,19 @@ class KubectlBadInputTest {
     String ns = namespace(kubectl, "rename");
     ok(kubectl, "-n", ns, "create", "configmap", "real", "--from-literal=k=original");
 
-    Kubectl.Result raw = refused(kubectl, "PUT", 400, "replace", "--raw",
-        "/api/v1/namespaces/" + ns + "/configmaps/real",
-        "-f", file("cm.json", configMap("v1", "ConfigMap", "impostor", ns)).toString());
+    Kubectl.Result raw =
+        refused(
+            kubectl,
+            "PUT",
+            400,
+            "replace",
+            "--raw",
+            "/api/v1/namespaces/" + ns + "/configmaps/real",
+            "-f",
+            file("cm.json", configMap("v1", "ConfigMap", "impostor", ns)).toString());
     assertThat(raw.stderr()).contains("(BadRequest)");
-    assertThat(kubectl.json("-n", ns, "get", "configmap", "real").at("/data/k").asString()).isEqualTo("original");
+    assertThat(kubectl.json("-n", ns, "get", "configmap", "real").at("/data/k").asString())
+        .isEqualTo("original");
     notStored(kubectl, ns, "impostor");
   }
 
@@ -240,12 +338,34 @@ class KubectlBadInputTest {
     Kubectl kubectl = server.kubectl(binary);
     String ns = namespace(kubectl, "stale");
     ok(kubectl, "-n", ns, "create", "configmap", "c", "--from-literal=k=1");
-    String stale = ok(kubectl, "-n", ns, "get", "configmap", "c", "-o", "json").stdout().replace("\"1\"", "\"stale\"");
-    ok(kubectl, "-n", ns, "patch", "configmap", "c", "--type", "merge", "-p", "{\"data\":{\"k\":\"2\"}}");
+    String stale =
+        ok(kubectl, "-n", ns, "get", "configmap", "c", "-o", "json")
+            .stdout()
+            .replace("\"1\"", "\"stale\"");
+    ok(
+        kubectl,
+        "-n",
+        ns,
+        "patch",
+        "configmap",
+        "c",
+        "--type",
+        "merge",
+        "-p",
+        "{\"data\":{\"k\":\"2\"}}");
 
-    Kubectl.Result r = refused(kubectl, "PUT", 409, "replace", "--validate=false", "-f", file("c.json", stale).toString());
+    Kubectl.Result r =
+        refused(
+            kubectl,
+            "PUT",
+            409,
+            "replace",
+            "--validate=false",
+            "-f",
+            file("c.json", stale).toString());
     assertThat(r.stderr()).contains("(Conflict)").contains("the object has been modified");
-    assertThat(kubectl.json("-n", ns, "get", "configmap", "c").at("/data/k").asString()).isEqualTo("2");
+    assertThat(kubectl.json("-n", ns, "get", "configmap", "c").at("/data/k").asString())
+        .isEqualTo("2");
   }
 
   @EachKubectl
@@ -254,11 +374,34 @@ class KubectlBadInputTest {
     String ns = namespace(kubectl, "jsontest");
     ok(kubectl, "-n", ns, "create", "configmap", "c", "--from-literal=k=1");
 
-    refused(kubectl, "PATCH", 422, "-n", ns, "patch", "configmap", "c", "--type", "json", "-p",
+    refused(
+        kubectl,
+        "PATCH",
+        422,
+        "-n",
+        ns,
+        "patch",
+        "configmap",
+        "c",
+        "--type",
+        "json",
+        "-p",
         "[{\"op\":\"test\",\"path\":\"/data/k\",\"value\":\"other\"},{\"op\":\"replace\",\"path\":\"/data/k\",\"value\":\"x\"}]");
-    refused(kubectl, "PATCH", 422, "-n", ns, "patch", "configmap", "c", "--type", "json",
-        "-p", "[{\"op\":\"replace\",\"path\":\"/spec/missing\",\"value\":\"x\"}]");
-    assertThat(kubectl.json("-n", ns, "get", "configmap", "c").at("/data/k").asString()).isEqualTo("1");
+    refused(
+        kubectl,
+        "PATCH",
+        422,
+        "-n",
+        ns,
+        "patch",
+        "configmap",
+        "c",
+        "--type",
+        "json",
+        "-p",
+        "[{\"op\":\"replace\",\"path\":\"/spec/missing\",\"value\":\"x\"}]");
+    assertThat(kubectl.json("-n", ns, "get", "configmap", "c").at("/data/k").asString())
+        .isEqualTo("1");
   }
 
   @EachKubectl
@@ -266,10 +409,23 @@ class KubectlBadInputTest {
     Kubectl kubectl = server.kubectl(binary);
     String ns = namespace(kubectl, "huge");
     String big = "x".repeat(4 * 1024 * 1024);
-    Path f = file("big.json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},"
-        + "\"data\":{\"k\":\"" + big + "\"}}");
+    Path f =
+        file(
+            "big.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},"
+                + "\"data\":{\"k\":\""
+                + big
+                + "\"}}");
 
-    refused(kubectl, "POST", 413, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", f.toString());
+    refused(
+        kubectl,
+        "POST",
+        413,
+        "create",
+        "--raw",
+        "/api/v1/namespaces/" + ns + "/configmaps",
+        "-f",
+        f.toString());
     notStored(kubectl, ns, "big");
   }
 }

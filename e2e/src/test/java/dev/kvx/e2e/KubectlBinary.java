@@ -25,7 +25,8 @@ public record KubectlBinary(String version, Path path) {
   /** The binary for a minor release; {@code KVX_KUBECTL_<major>_<minor>} overrides its path. */
   public static KubectlBinary of(String version) {
     String env = System.getenv("KVX_KUBECTL_" + version.replace('.', '_'));
-    Path path = env != null && !env.isBlank() ? Path.of(env) : SDK_BIN.resolve("kubectl." + version);
+    Path path =
+        env != null && !env.isBlank() ? Path.of(env) : SDK_BIN.resolve("kubectl." + version);
     return new KubectlBinary(version, path);
   }
 

@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code kubectl create -f}, {@code replace -f} and {@code delete -f} of the public example
- * manifests (see corpus/README.md). Every scenario gets a fresh server, so the manifests can use the
- * namespaces they name (default, kube-system, qos-example, mem-example) with either kubectl.
+ * manifests (see corpus/README.md). Every scenario gets a fresh server, so the manifests can use
+ * the namespaces they name (default, kube-system, qos-example, mem-example) with either kubectl.
  */
 class KubectlCorpusTest {
 
@@ -26,14 +26,20 @@ class KubectlCorpusTest {
 
   /** batch/v1beta1 CronJob: removed in Kubernetes 1.25, so kubectl finds no mapping for it. */
   static final String REMOVED_VERSION = "application_job_cronjob.yaml";
+
   /** A Pod whose nodeAffinity.requiredDuringScheduling… is a list where the API has an object. */
   static final String INVALID = "pods_pod-with-node-affinity.yaml";
+
   /** A v1 ReplicationController: served upstream, outside the resources issue 2 registers. */
   static final String REPLICATION_CONTROLLER = "web_guestbook-go_guestbook-controller.yaml";
-  /** Namespaces that manifests name and that must exist first (kube-system and default always do). */
+
+  /**
+   * Namespaces that manifests name and that must exist first (kube-system and default always do).
+   */
   static final List<String> NAMESPACES_NAMED = List.of("qos-example", "mem-example");
 
-  private static final Pattern RESPONSE_CODE = Pattern.compile("\\] (?:GET|POST|PUT|PATCH|DELETE) https://\\S+ (\\d{3}) ");
+  private static final Pattern RESPONSE_CODE =
+      Pattern.compile("\\] (?:GET|POST|PUT|PATCH|DELETE) https://\\S+ (\\d{3}) ");
 
   static List<Manifest> acceptable() {
     return Manifest.corpus().stream()
@@ -90,7 +96,8 @@ class KubectlCorpusTest {
       List<String> names = round.stream().flatMap(m -> m.resourceNames().stream()).toList();
 
       Kubectl.Result created = ok(kubectl, withFiles(List.of("create"), round));
-      assertThat(created.stdout().lines()).as(created.toString())
+      assertThat(created.stdout().lines())
+          .as(created.toString())
           .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n + " created").toList());
 
       Map<String, JsonNode> stored = byResourceName(kubectl, round);
@@ -100,7 +107,8 @@ class KubectlCorpusTest {
           assertThat(got).as(m + ": " + declared.at("/metadata/name")).isNotNull();
           assertThat(got.at("/metadata/uid").asString("")).isNotBlank();
           assertThat(got.at("/metadata/resourceVersion").asString("")).matches("\\d+");
-          assertThat(got.at("/metadata/creationTimestamp").asString("")).matches(KubectlCreateTest.RFC3339);
+          assertThat(got.at("/metadata/creationTimestamp").asString(""))
+              .matches(KubectlCreateTest.RFC3339);
           assertSubset(m + " " + declared.at("/metadata/name").asString(), declared, got, "");
         }
       }
@@ -110,11 +118,19 @@ class KubectlCorpusTest {
       List<Manifest> replaceable = round.stream().filter(m -> !m.declares("Job")).toList();
       if (!replaceable.isEmpty()) {
         Kubectl.Result replaced = ok(kubectl, withFiles(List.of("replace"), replaceable));
-        assertThat(replaced.stdout().lines()).as(replaced.toString()).containsExactlyInAnyOrderElementsOf(
-            replaceable.stream().flatMap(m -> m.resourceNames().stream()).map(n -> n + " replaced").toList());
+        assertThat(replaced.stdout().lines())
+            .as(replaced.toString())
+            .containsExactlyInAnyOrderElementsOf(
+                replaceable.stream()
+                    .flatMap(m -> m.resourceNames().stream())
+                    .map(n -> n + " replaced")
+                    .toList());
         Map<String, JsonNode> after = byResourceName(kubectl, replaceable);
-        after.forEach((name, obj) -> assertThat(obj.at("/metadata/uid").asString())
-            .as("replace keeps the object: " + name).isEqualTo(stored.get(name).at("/metadata/uid").asString()));
+        after.forEach(
+            (name, obj) ->
+                assertThat(obj.at("/metadata/uid").asString())
+                    .as("replace keeps the object: " + name)
+                    .isEqualTo(stored.get(name).at("/metadata/uid").asString()));
       }
 
       // A Pod bound to a node is deleted gracefully and only a kubelet would confirm it; without
@@ -123,15 +139,20 @@ class KubectlCorpusTest {
       List<Manifest> unbound = round.stream().filter(m -> !m.hasBoundPod()).toList();
       List<String> deletedLines = new ArrayList<>();
       if (!unbound.isEmpty()) {
-        deletedLines.addAll(ok(kubectl, withFiles(List.of("delete"), unbound)).stdout().lines().toList());
+        deletedLines.addAll(
+            ok(kubectl, withFiles(List.of("delete"), unbound)).stdout().lines().toList());
       }
       if (!bound.isEmpty()) {
-        Kubectl.Result forced = ok(kubectl, withFiles(List.of("delete", "--grace-period=0", "--force"), bound));
-        deletedLines.addAll(forced.stdout().lines().map(l -> l.replace(" force deleted", " deleted")).toList());
+        Kubectl.Result forced =
+            ok(kubectl, withFiles(List.of("delete", "--grace-period=0", "--force"), bound));
+        deletedLines.addAll(
+            forced.stdout().lines().map(l -> l.replace(" force deleted", " deleted")).toList());
       }
-      assertThat(deletedLines).containsExactlyInAnyOrderElementsOf(
-          round.stream().flatMap(m -> m.deletedLines().stream()).toList());
-      Kubectl.Result gone = ok(kubectl, withFiles(List.of("get", "--ignore-not-found", "-o", "name"), round));
+      assertThat(deletedLines)
+          .containsExactlyInAnyOrderElementsOf(
+              round.stream().flatMap(m -> m.deletedLines().stream()).toList());
+      Kubectl.Result gone =
+          ok(kubectl, withFiles(List.of("get", "--ignore-not-found", "-o", "name"), round));
       assertThat(gone.stdout()).as(gone.toString()).isEmpty();
     }
   }
@@ -139,32 +160,42 @@ class KubectlCorpusTest {
   @EachKubectl
   void removedApiVersionIsRefused(KubectlBinary binary) {
     Kubectl kubectl = server.kubectl(binary);
-    Manifest cronjob = Manifest.corpus().stream().filter(m -> m.name().equals(REMOVED_VERSION)).findFirst()
-        .orElseThrow();
+    Manifest cronjob =
+        Manifest.corpus().stream()
+            .filter(m -> m.name().equals(REMOVED_VERSION))
+            .findFirst()
+            .orElseThrow();
 
     Kubectl.Result r = kubectl.run("create", "-f", cronjob.file().toString(), "-v=6");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertNo5xx(r);
-    assertThat(r.stderr()).as(r.toString()).contains("no matches for kind \"CronJob\" in version \"batch/v1beta1\"");
+    assertThat(r.stderr())
+        .as(r.toString())
+        .contains("no matches for kind \"CronJob\" in version \"batch/v1beta1\"");
     assertThat(ok(kubectl, List.of("get", "cronjobs", "-A", "-o", "name")).stdout()).isEmpty();
   }
 
   @EachKubectl
   void invalidManifestIsRefused(KubectlBinary binary) {
     Kubectl kubectl = server.kubectl(binary);
-    Manifest invalid = Manifest.corpus().stream().filter(m -> m.name().equals(INVALID)).findFirst().orElseThrow();
+    Manifest invalid =
+        Manifest.corpus().stream().filter(m -> m.name().equals(INVALID)).findFirst().orElseThrow();
 
     Kubectl.Result r = kubectl.run("create", "-f", invalid.file().toString(), "-v=6");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertNo5xx(r);
-    assertThat(ok(kubectl, List.of("get", "pods", "-A", "-o", "name")).stdout()).doesNotContain("with-node-affinity");
+    assertThat(ok(kubectl, List.of("get", "pods", "-A", "-o", "name")).stdout())
+        .doesNotContain("with-node-affinity");
   }
 
   @EachKubectl
   void replicationControllerManifest(KubectlBinary binary) {
     Kubectl kubectl = server.kubectl(binary);
-    Manifest rc = Manifest.corpus().stream().filter(m -> m.name().equals(REPLICATION_CONTROLLER)).findFirst()
-        .orElseThrow();
+    Manifest rc =
+        Manifest.corpus().stream()
+            .filter(m -> m.name().equals(REPLICATION_CONTROLLER))
+            .findFirst()
+            .orElseThrow();
 
     Kubectl.Result created = kubectl.run("create", "-f", rc.file().toString());
     assertThat(created.exitCode()).as(created.toString()).isZero();
@@ -186,11 +217,20 @@ class KubectlCorpusTest {
     JsonNode items = list.has("items") ? list.at("/items") : null;
     Map<String, JsonNode> byName = new HashMap<>();
     Stream<JsonNode> objects = items == null ? Stream.of(list) : items.valueStream();
-    objects.forEach(o -> {
-      String apiVersion = o.at("/apiVersion").asString();
-      String group = apiVersion.contains("/") ? "." + apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-      byName.put(o.at("/kind").asString().toLowerCase() + group + "/" + o.at("/metadata/name").asString(), o);
-    });
+    objects.forEach(
+        o -> {
+          String apiVersion = o.at("/apiVersion").asString();
+          String group =
+              apiVersion.contains("/")
+                  ? "." + apiVersion.substring(0, apiVersion.indexOf('/'))
+                  : "";
+          byName.put(
+              o.at("/kind").asString().toLowerCase()
+                  + group
+                  + "/"
+                  + o.at("/metadata/name").asString(),
+              o);
+        });
     return byName;
   }
 
@@ -200,19 +240,29 @@ class KubectlCorpusTest {
    */
   static void assertSubset(String what, JsonNode declared, JsonNode stored, String path) {
     if (declared.isObject()) {
-      assertThat(stored.isObject()).as(what + ": object at " + path + " but stored " + stored).isTrue();
-      declared.properties().forEach(e -> {
-        if (e.getValue().isNull()) {
-          return;
-        }
-        assertThat(stored.has(e.getKey())).as(what + ": " + path + "/" + e.getKey() + " missing in " + stored)
-            .isTrue();
-        assertSubset(what, e.getValue(), stored.get(e.getKey()), path + "/" + e.getKey());
-      });
+      assertThat(stored.isObject())
+          .as(what + ": object at " + path + " but stored " + stored)
+          .isTrue();
+      declared
+          .properties()
+          .forEach(
+              e -> {
+                if (e.getValue().isNull()) {
+                  return;
+                }
+                assertThat(stored.has(e.getKey()))
+                    .as(what + ": " + path + "/" + e.getKey() + " missing in " + stored)
+                    .isTrue();
+                assertSubset(what, e.getValue(), stored.get(e.getKey()), path + "/" + e.getKey());
+              });
     } else if (declared.isArray()) {
-      assertThat(stored.isArray()).as(what + ": array at " + path + " but stored " + stored).isTrue();
+      assertThat(stored.isArray())
+          .as(what + ": array at " + path + " but stored " + stored)
+          .isTrue();
       // Defaults may be appended (DefaultTolerationSeconds adds two tolerations), never put before.
-      assertThat(stored.size()).as(what + ": " + path + " size").isGreaterThanOrEqualTo(declared.size());
+      assertThat(stored.size())
+          .as(what + ": " + path + " size")
+          .isGreaterThanOrEqualTo(declared.size());
       for (int i = 0; i < declared.size(); i++) {
         assertSubset(what, declared.get(i), stored.get(i), path + "/" + i);
       }

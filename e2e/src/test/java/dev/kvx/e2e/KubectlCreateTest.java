@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * kubectl's typed {@code create} commands. kubectl 1.32 sends these as protobuf, 1.27 as JSON; the
- * stored objects must be the same Kubernetes JSON either way (no empty protobuf defaults leaking in).
+ * stored objects must be the same Kubernetes JSON either way (no empty protobuf defaults leaking
+ * in).
  */
 class KubectlCreateTest {
 
@@ -21,7 +22,8 @@ class KubectlCreateTest {
   static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
   static final String RFC3339 = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
   private static final Pattern CONTENT_TYPE_SENT =
-      Pattern.compile("POST https://\\S+/api/v1/namespaces\\S*\\s+.*?Content-Type: ([^\\s]+)", Pattern.DOTALL);
+      Pattern.compile(
+          "POST https://\\S+/api/v1/namespaces\\S*\\s+.*?Content-Type: ([^\\s]+)", Pattern.DOTALL);
 
   @EachKubectl
   void createNamespace(KubectlBinary binary) {
@@ -49,7 +51,9 @@ class KubectlCreateTest {
 
     Kubectl.Result again = kubectl.run("create", "namespace", ns);
     assertThat(again.exitCode()).isEqualTo(1);
-    assertThat(again.stderr()).contains("(AlreadyExists)").contains("namespaces \"" + ns + "\" already exists");
+    assertThat(again.stderr())
+        .contains("(AlreadyExists)")
+        .contains("namespaces \"" + ns + "\" already exists");
   }
 
   /** What the namespace strategy and admission give every new namespace upstream. */
@@ -60,11 +64,13 @@ class KubectlCreateTest {
     assertThat(kubectl.run("create", "namespace", ns).exitCode()).isZero();
 
     Kubectl.Result table = kubectl.run("get", "namespace", ns);
-    assertThat(table.stdout().lines().skip(1).findFirst().orElseThrow().split("\\s+")).startsWith(ns, "Active");
+    assertThat(table.stdout().lines().skip(1).findFirst().orElseThrow().split("\\s+"))
+        .startsWith(ns, "Active");
 
     JsonNode got = kubectl.json("get", "namespace", ns);
     assertThat(got.at("/status/phase").asString("")).as(got.toString()).isEqualTo("Active");
-    assertThat(got.at("/metadata/labels/kubernetes.io~1metadata.name").asString("")).as(got.toString())
+    assertThat(got.at("/metadata/labels/kubernetes.io~1metadata.name").asString(""))
+        .as(got.toString())
         .isEqualTo(ns);
   }
 
@@ -75,26 +81,52 @@ class KubectlCreateTest {
     String pc = "pc-" + binary.slug();
     assertThat(kubectl.run("create", "namespace", ns).exitCode()).isZero();
 
-    ok(kubectl.run("-n", ns, "create", "configmap", "cfg", "--from-literal=a=1", "--from-literal=b=two"),
+    ok(
+        kubectl.run(
+            "-n", ns, "create", "configmap", "cfg", "--from-literal=a=1", "--from-literal=b=two"),
         "configmap/cfg created");
-    ok(kubectl.run("-n", ns, "create", "secret", "generic", "sec", "--from-literal=password=s3cr3t"),
+    ok(
+        kubectl.run(
+            "-n", ns, "create", "secret", "generic", "sec", "--from-literal=password=s3cr3t"),
         "secret/sec created");
-    ok(kubectl.run("-n", ns, "create", "deployment", "web", "--image=nginx:1.25", "--replicas=2"),
+    ok(
+        kubectl.run("-n", ns, "create", "deployment", "web", "--image=nginx:1.25", "--replicas=2"),
         "deployment.apps/web created");
-    ok(kubectl.run("-n", ns, "create", "service", "clusterip", "svc", "--tcp=80:8080"), "service/svc created");
-    ok(kubectl.run("-n", ns, "create", "job", "once", "--image=busybox", "--", "echo", "hi"), "job.batch/once created");
-    ok(kubectl.run("-n", ns, "create", "quota", "q", "--hard=pods=10,requests.memory=1Gi"),
+    ok(
+        kubectl.run("-n", ns, "create", "service", "clusterip", "svc", "--tcp=80:8080"),
+        "service/svc created");
+    ok(
+        kubectl.run("-n", ns, "create", "job", "once", "--image=busybox", "--", "echo", "hi"),
+        "job.batch/once created");
+    ok(
+        kubectl.run("-n", ns, "create", "quota", "q", "--hard=pods=10,requests.memory=1Gi"),
         "resourcequota/q created");
-    ok(kubectl.run("-n", ns, "create", "cronjob", "cron", "--image=busybox", "--schedule=*/5 * * * *"),
+    ok(
+        kubectl.run(
+            "-n", ns, "create", "cronjob", "cron", "--image=busybox", "--schedule=*/5 * * * *"),
         "cronjob.batch/cron created");
-    ok(kubectl.run("create", "priorityclass", pc, "--value=1000", "--description=e2e"),
+    ok(
+        kubectl.run("create", "priorityclass", pc, "--value=1000", "--description=e2e"),
         "priorityclass.scheduling.k8s.io/" + pc + " created");
 
     // Read back in one call, as a user checking their work would.
     Map<String, JsonNode> byKind = new HashMap<>();
-    kubectl.json("-n", ns, "get", "configmap/cfg", "secret/sec", "deployment/web", "service/svc", "job/once",
-            "resourcequota/q", "cronjob/cron", "priorityclass/" + pc)
-        .at("/items").valueStream().forEach(o -> byKind.put(o.at("/kind").asString(), o));
+    kubectl
+        .json(
+            "-n",
+            ns,
+            "get",
+            "configmap/cfg",
+            "secret/sec",
+            "deployment/web",
+            "service/svc",
+            "job/once",
+            "resourcequota/q",
+            "cronjob/cron",
+            "priorityclass/" + pc)
+        .at("/items")
+        .valueStream()
+        .forEach(o -> byKind.put(o.at("/kind").asString(), o));
 
     JsonNode cm = byKind.get("ConfigMap");
     assertThat(cm.at("/data/a").asString()).isEqualTo("1");
@@ -103,14 +135,16 @@ class KubectlCreateTest {
 
     JsonNode secret = byKind.get("Secret");
     assertThat(secret.at("/type").asString()).isEqualTo("Opaque");
-    assertThat(new String(Base64.getDecoder().decode(secret.at("/data/password").asString()))).isEqualTo("s3cr3t");
+    assertThat(new String(Base64.getDecoder().decode(secret.at("/data/password").asString())))
+        .isEqualTo("s3cr3t");
 
     JsonNode deploy = byKind.get("Deployment");
     assertThat(deploy.at("/spec/replicas").isNumber()).isTrue();
     assertThat(deploy.at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(deploy.at("/spec/selector/matchLabels/app").asString()).isEqualTo("web");
     assertThat(deploy.at("/spec/template/metadata/labels/app").asString()).isEqualTo("web");
-    assertThat(deploy.at("/spec/template/spec/containers/0/image").asString()).isEqualTo("nginx:1.25");
+    assertThat(deploy.at("/spec/template/spec/containers/0/image").asString())
+        .isEqualTo("nginx:1.25");
     assertThat(deploy.at("/metadata/generation").asInt()).isEqualTo(1);
 
     JsonNode svc = byKind.get("Service");
@@ -121,7 +155,8 @@ class KubectlCreateTest {
     assertThat(svc.at("/spec/ports/0/targetPort").asInt()).isEqualTo(8080);
 
     JsonNode job = byKind.get("Job");
-    assertThat(job.at("/spec/template/spec/containers/0/command").toString()).isEqualTo("[\"echo\",\"hi\"]");
+    assertThat(job.at("/spec/template/spec/containers/0/command").toString())
+        .isEqualTo("[\"echo\",\"hi\"]");
     assertThat(job.at("/spec/template/spec/restartPolicy").asString()).isEqualTo("Never");
 
     JsonNode quota = byKind.get("ResourceQuota");

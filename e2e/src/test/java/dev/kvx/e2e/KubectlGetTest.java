@@ -7,15 +7,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * {@code kubectl get} in its output formats and with selectors and chunking. Each scenario makes its
- * own namespace with five ConfigMaps ({@code cm-1}…{@code cm-5}, {@code app=x} on the first two,
- * {@code app=y} on the rest), a Pod and a Deployment.
+ * {@code kubectl get} in its output formats and with selectors and chunking. Each scenario makes
+ * its own namespace with five ConfigMaps ({@code cm-1}…{@code cm-5}, {@code app=x} on the first
+ * two, {@code app=y} on the rest), a Pod and a Deployment.
  */
 class KubectlGetTest {
 
@@ -28,13 +30,29 @@ class KubectlGetTest {
     String ns = scenario + "-" + kubectl.binary().slug();
     run(kubectl, "create", "namespace", ns);
     // One kubectl call for all five: a List read from stdin.
-    String items = java.util.stream.IntStream.rangeClosed(1, 5)
-        .mapToObj(i -> "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm-" + i + "\","
-            + "\"labels\":{\"app\":\"" + (i <= 2 ? "x" : "y") + "\"}},\"data\":{\"k\":\"v" + i + "\","
-            + (i == 5 ? "\"extra\":\"e\"" : "\"index\":\"" + i + "\"") + "}}")
-        .collect(java.util.stream.Collectors.joining(","));
-    Kubectl.Result created = kubectl.runWithInput("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" + items + "]}",
-        "-n", ns, "create", "-f", "-");
+    String items =
+        IntStream.rangeClosed(1, 5)
+            .mapToObj(
+                i ->
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm-"
+                        + i
+                        + "\","
+                        + "\"labels\":{\"app\":\""
+                        + (i <= 2 ? "x" : "y")
+                        + "\"}},\"data\":{\"k\":\"v"
+                        + i
+                        + "\","
+                        + (i == 5 ? "\"extra\":\"e\"" : "\"index\":\"" + i + "\"")
+                        + "}}")
+            .collect(Collectors.joining(","));
+    Kubectl.Result created =
+        kubectl.runWithInput(
+            "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" + items + "]}",
+            "-n",
+            ns,
+            "create",
+            "-f",
+            "-");
     assertThat(created.exitCode()).as(created.toString()).isZero();
     return ns;
   }
@@ -94,14 +112,26 @@ class KubectlGetTest {
     run(kubectl, "-n", ns, "run", "pod-a", "--image=nginx:1.25");
 
     List<List<String>> deploys = table(run(kubectl, "-n", ns, "get", "deployments", "-o", "wide"));
-    assertThat(deploys.get(0)).containsExactly(
-        "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR");
+    assertThat(deploys.get(0))
+        .containsExactly(
+            "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR");
     assertThat(deploys.get(1)).startsWith("web", "0/2").endsWith("nginx", "nginx:1.25", "app=web");
 
     Kubectl.Result pods = run(kubectl, "-n", ns, "get", "pods", "-o", "wide");
     String header = pods.stdout().lines().findFirst().orElseThrow();
-    assertThat(header.trim().split("\\s+")).containsExactly(
-        "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES");
+    assertThat(header.trim().split("\\s+"))
+        .containsExactly(
+            "NAME",
+            "READY",
+            "STATUS",
+            "RESTARTS",
+            "AGE",
+            "IP",
+            "NODE",
+            "NOMINATED",
+            "NODE",
+            "READINESS",
+            "GATES");
     assertThat(pods.stdout().lines().skip(1).findFirst().orElseThrow()).startsWith("pod-a ");
   }
 
@@ -122,13 +152,16 @@ class KubectlGetTest {
     JsonNode list = kubectl.json("-n", ns, "get", "configmaps", "-l", "app");
     assertThat(list.at("/kind").asString()).isEqualTo("List");
     List<JsonNode> items = StreamSupport.stream(list.at("/items").spliterator(), false).toList();
-    assertThat(items).extracting(i -> i.at("/metadata/name").asString())
+    assertThat(items)
+        .extracting(i -> i.at("/metadata/name").asString())
         .containsExactly("cm-1", "cm-2", "cm-3", "cm-4", "cm-5");
-    assertThat(items).allSatisfy(i -> {
-      assertThat(i.at("/kind").asString()).isEqualTo("ConfigMap");
-      assertThat(i.at("/apiVersion").asString()).isEqualTo("v1");
-      assertThat(i.at("/metadata/uid").asString()).isNotBlank();
-    });
+    assertThat(items)
+        .allSatisfy(
+            i -> {
+              assertThat(i.at("/kind").asString()).isEqualTo("ConfigMap");
+              assertThat(i.at("/apiVersion").asString()).isEqualTo("v1");
+              assertThat(i.at("/metadata/uid").asString()).isNotBlank();
+            });
     assertThat(items.get(4).at("/data/extra").asString()).isEqualTo("e");
   }
 
@@ -139,14 +172,19 @@ class KubectlGetTest {
 
     List<List<String>> rows = table(run(kubectl, "get", "configmaps", "-A"));
     assertThat(rows.get(0)).containsExactly("NAMESPACE", "NAME", "DATA", "AGE");
-    assertThat(rows).filteredOn(row -> row.get(0).equals(ns)).extracting(row -> row.get(1))
+    assertThat(rows)
+        .filteredOn(row -> row.get(0).equals(ns))
+        .extracting(row -> row.get(1))
         .containsExactly("cm-1", "cm-2", "cm-3", "cm-4", "cm-5");
 
     List<List<String>> namespaces = table(run(kubectl, "get", "namespaces"));
     assertThat(names(namespaces, 0)).contains("default", "kube-system", ns);
 
-    List<String> names = run(kubectl, "get", "configmaps", "--all-namespaces", "-l", "app=x", "-o", "name")
-        .stdout().lines().toList();
+    List<String> names =
+        run(kubectl, "get", "configmaps", "--all-namespaces", "-l", "app=x", "-o", "name")
+            .stdout()
+            .lines()
+            .toList();
     assertThat(names).contains("configmap/cm-1", "configmap/cm-2").doesNotContain("configmap/cm-3");
   }
 
@@ -161,12 +199,29 @@ class KubectlGetTest {
         .containsExactly("configmap/cm-3", "configmap/cm-4", "configmap/cm-5");
     assertThat(lines(run(kubectl, "-n", ns, "get", "configmaps", "-l", "app!=x,app", "-o", "name")))
         .containsExactly("configmap/cm-3", "configmap/cm-4", "configmap/cm-5");
-    assertThat(lines(run(kubectl, "-n", ns, "get", "configmaps", "-l", "app in (x,z)", "-o", "name")))
+    assertThat(
+            lines(run(kubectl, "-n", ns, "get", "configmaps", "-l", "app in (x,z)", "-o", "name")))
         .containsExactly("configmap/cm-1", "configmap/cm-2");
-    assertThat(lines(run(kubectl, "-n", ns, "get", "configmaps", "-l", "app notin (x),app", "-o", "name")))
+    assertThat(
+            lines(
+                run(
+                    kubectl,
+                    "-n",
+                    ns,
+                    "get",
+                    "configmaps",
+                    "-l",
+                    "app notin (x),app",
+                    "-o",
+                    "name")))
         .containsExactly("configmap/cm-3", "configmap/cm-4", "configmap/cm-5");
     assertThat(lines(run(kubectl, "-n", ns, "get", "configmaps", "-l", "!app", "-o", "name")))
-        .doesNotContain("configmap/cm-1", "configmap/cm-2", "configmap/cm-3", "configmap/cm-4", "configmap/cm-5");
+        .doesNotContain(
+            "configmap/cm-1",
+            "configmap/cm-2",
+            "configmap/cm-3",
+            "configmap/cm-4",
+            "configmap/cm-5");
 
     Kubectl.Result none = run(kubectl, "-n", ns, "get", "configmaps", "-l", "app=nothing");
     assertThat(none.stdout()).isEmpty();
@@ -178,15 +233,38 @@ class KubectlGetTest {
     Kubectl kubectl = server.kubectl(binary);
     String ns = seed(kubectl, "fields");
 
-    assertThat(names(table(run(kubectl, "-n", ns, "get", "configmaps", "--field-selector", "metadata.name=cm-3")), 0))
+    assertThat(
+            names(
+                table(
+                    run(
+                        kubectl,
+                        "-n",
+                        ns,
+                        "get",
+                        "configmaps",
+                        "--field-selector",
+                        "metadata.name=cm-3")),
+                0))
         .containsExactly("cm-3");
-    assertThat(lines(run(kubectl, "get", "configmaps", "-A", "--field-selector",
-        "metadata.namespace=" + ns + ",metadata.name!=cm-1", "-o", "name")))
+    assertThat(
+            lines(
+                run(
+                    kubectl,
+                    "get",
+                    "configmaps",
+                    "-A",
+                    "--field-selector",
+                    "metadata.namespace=" + ns + ",metadata.name!=cm-1",
+                    "-o",
+                    "name")))
         .containsExactly("configmap/cm-2", "configmap/cm-3", "configmap/cm-4", "configmap/cm-5");
 
-    Kubectl.Result unknown = kubectl.run("-n", ns, "get", "configmaps", "--field-selector", "data.k=v1");
+    Kubectl.Result unknown =
+        kubectl.run("-n", ns, "get", "configmaps", "--field-selector", "data.k=v1");
     assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
-    assertThat(unknown.stderr()).contains("(BadRequest)").contains("field label not supported: data.k");
+    assertThat(unknown.stderr())
+        .contains("(BadRequest)")
+        .contains("field label not supported: data.k");
   }
 
   @EachKubectl
@@ -194,15 +272,32 @@ class KubectlGetTest {
     Kubectl kubectl = server.kubectl(binary);
     String ns = seed(kubectl, "chunks");
 
-    Kubectl.Result names = run(kubectl, "-n", ns, "get", "configmaps", "-l", "app", "--chunk-size=2", "-o", "name",
-        "-v=6");
-    assertThat(lines(names)).containsExactly(
-        "configmap/cm-1", "configmap/cm-2", "configmap/cm-3", "configmap/cm-4", "configmap/cm-5");
+    Kubectl.Result names =
+        run(
+            kubectl,
+            "-n",
+            ns,
+            "get",
+            "configmaps",
+            "-l",
+            "app",
+            "--chunk-size=2",
+            "-o",
+            "name",
+            "-v=6");
+    assertThat(lines(names))
+        .containsExactly(
+            "configmap/cm-1",
+            "configmap/cm-2",
+            "configmap/cm-3",
+            "configmap/cm-4",
+            "configmap/cm-5");
     List<String> pages = limitRequests(names);
     assertThat(pages).as(names.stderr()).hasSize(3);
     assertThat(pages.subList(1, 3)).allSatisfy(q -> assertThat(q).contains("continue="));
 
-    Kubectl.Result table = run(kubectl, "-n", ns, "get", "configmaps", "-l", "app", "--chunk-size=2", "-v=6");
+    Kubectl.Result table =
+        run(kubectl, "-n", ns, "get", "configmaps", "-l", "app", "--chunk-size=2", "-v=6");
     List<List<String>> rows = table(table);
     assertThat(rows.get(0)).containsExactly("NAME", "DATA", "AGE");
     assertThat(names(rows, 0)).containsExactly("cm-1", "cm-2", "cm-3", "cm-4", "cm-5");

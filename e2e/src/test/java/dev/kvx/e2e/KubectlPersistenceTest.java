@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kvx.apiserver.storage.etcd.LocalEtcd;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,8 @@ class KubectlPersistenceTest {
   @Test
   void etcdSurvivesKill9OfTheApiServer() {
     RequiredTools.require(LocalEtcd.available(), "etcd (" + LocalEtcd.binary() + ")");
-    try (LocalEtcd etcd = LocalEtcd.start(); Run run = new Run(List.of("--etcd-servers=" + etcd.clientUrl()))) {
+    try (LocalEtcd etcd = LocalEtcd.start();
+        Run run = new Run(List.of("--etcd-servers=" + etcd.clientUrl()))) {
       Map<String, JsonNode> acknowledged = run.startAndWrite("a");
       run.kill();
       run.startAndVerify(acknowledged);
@@ -66,7 +69,7 @@ class KubectlPersistenceTest {
     final Path kubeconfig = data.resolve("kubeconfig");
     final Path log = dir.resolve("apiserver.log");
     final int port = KvxProcess.freePort();
-    final List<String> written = new java.util.ArrayList<>();
+    final List<String> written = new ArrayList<>();
     KvxProcess process;
     Kubectl old;
     Kubectl current;
@@ -84,7 +87,8 @@ class KubectlPersistenceTest {
     }
 
     private Kubectl kubectl(KubectlBinary binary) {
-      RequiredTools.require(binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
+      RequiredTools.require(
+          binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
       return new Kubectl(binary, kubeconfig, dir.resolve("kubectl-" + kubectls.incrementAndGet()));
     }
 
@@ -95,27 +99,56 @@ class KubectlPersistenceTest {
     }
 
     /**
-     * Creates, updates and deletes with both kubectl releases; returns the ConfigMaps as read
-     * back. The stop follows at once: every write here was acknowledged, none was waited on.
+     * Creates, updates and deletes with both kubectl releases; returns the ConfigMaps as read back.
+     * The stop follows at once: every write here was acknowledged, none was waited on.
      */
     Map<String, JsonNode> write(String round) {
       ok(old, "-n", NS, "create", "configmap", round + "-old-1", "--from-literal=i=1");
       ok(old, "-n", NS, "create", "configmap", round + "-old-2", "--from-literal=i=2");
       ok(current, "-n", NS, "create", "configmap", round + "-new-1", "--from-literal=i=1");
       ok(current, "-n", NS, "create", "configmap", round + "-new-2", "--from-literal=i=2");
-      String list = IntStream.range(0, BULK)
-          .mapToObj(i -> "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + round + "-bulk-" + i
-              + "\"},\"data\":{\"n\":\"" + i + "\"}}")
-          .collect(java.util.stream.Collectors.joining(",", "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[", "]}"));
+      String list =
+          IntStream.range(0, BULK)
+              .mapToObj(
+                  i ->
+                      "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\""
+                          + round
+                          + "-bulk-"
+                          + i
+                          + "\"},\"data\":{\"n\":\""
+                          + i
+                          + "\"}}")
+              .collect(
+                  Collectors.joining(
+                      ",", "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[", "]}"));
       Kubectl.Result bulk = old.runWithInput(list, "-n", NS, "create", "-f", "-");
       assertThat(bulk.exitCode()).as(bulk.toString()).isZero();
-      assertThat(bulk.stdout().lines()).hasSize(BULK).allMatch(l -> l.matches("configmap/" + round + "-bulk-\\d+ created"));
+      assertThat(bulk.stdout().lines())
+          .hasSize(BULK)
+          .allMatch(l -> l.matches("configmap/" + round + "-bulk-\\d+ created"));
 
       ok(old, "-n", NS, "label", "configmap", round + "-new-1", "survived=yes");
-      ok(current, "-n", NS, "patch", "configmap", round + "-old-1", "--type=merge", "-p", "{\"data\":{\"patched\":\"true\"}}");
+      ok(
+          current,
+          "-n",
+          NS,
+          "patch",
+          "configmap",
+          round + "-old-1",
+          "--type=merge",
+          "-p",
+          "{\"data\":{\"patched\":\"true\"}}");
       ok(old, "-n", NS, "delete", "configmap", round + "-new-2");
       ok(current, "-n", NS, "delete", "configmap", round + "-old-2");
-      ok(current, "-n", NS, "create", "deployment", round + "-web", "--image=nginx:1.25", "--replicas=2");
+      ok(
+          current,
+          "-n",
+          NS,
+          "create",
+          "deployment",
+          round + "-web",
+          "--image=nginx:1.25",
+          "--replicas=2");
 
       written.addAll(List.of(round + "-old-1", round + "-new-1"));
       IntStream.range(0, BULK).forEach(i -> written.add(round + "-bulk-" + i));
@@ -145,31 +178,59 @@ class KubectlPersistenceTest {
       start();
       for (Kubectl reader : List.of(old, current)) {
         Map<String, JsonNode> after = configMaps(reader);
-        assertThat(after.keySet()).as("read with kubectl " + reader.binary()).isEqualTo(acknowledged.keySet());
-        after.forEach((name, cm) -> {
-          JsonNode was = acknowledged.get(name);
-          assertThat(cm.at("/metadata/uid")).as(name).isEqualTo(was.at("/metadata/uid"));
-          assertThat(cm.at("/metadata/resourceVersion")).as(name).isEqualTo(was.at("/metadata/resourceVersion"));
-          assertThat(cm.at("/data")).as(name).isEqualTo(was.at("/data"));
-          assertThat(cm.at("/metadata/labels")).as(name).isEqualTo(was.at("/metadata/labels"));
-        });
-        after.keySet().stream().filter(n -> n.endsWith("-new-1")).forEach(n ->
-            assertThat(after.get(n).at("/metadata/labels/survived").asString("")).as(n).isEqualTo("yes"));
-        after.keySet().stream().filter(n -> n.endsWith("-old-1")).forEach(n ->
-            assertThat(after.get(n).at("/data/patched").asString("")).as(n).isEqualTo("true"));
-        assertThat(reader.json("-n", NS, "get", "deployments").at("/items").valueStream()
-            .map(d -> d.at("/spec/replicas").asInt()).toList())
-            .as("deployments").hasSize((int) after.keySet().stream().filter(n -> n.endsWith("-old-1")).count())
+        assertThat(after.keySet())
+            .as("read with kubectl " + reader.binary())
+            .isEqualTo(acknowledged.keySet());
+        after.forEach(
+            (name, cm) -> {
+              JsonNode was = acknowledged.get(name);
+              assertThat(cm.at("/metadata/uid")).as(name).isEqualTo(was.at("/metadata/uid"));
+              assertThat(cm.at("/metadata/resourceVersion"))
+                  .as(name)
+                  .isEqualTo(was.at("/metadata/resourceVersion"));
+              assertThat(cm.at("/data")).as(name).isEqualTo(was.at("/data"));
+              assertThat(cm.at("/metadata/labels")).as(name).isEqualTo(was.at("/metadata/labels"));
+            });
+        after.keySet().stream()
+            .filter(n -> n.endsWith("-new-1"))
+            .forEach(
+                n ->
+                    assertThat(after.get(n).at("/metadata/labels/survived").asString(""))
+                        .as(n)
+                        .isEqualTo("yes"));
+        after.keySet().stream()
+            .filter(n -> n.endsWith("-old-1"))
+            .forEach(
+                n ->
+                    assertThat(after.get(n).at("/data/patched").asString(""))
+                        .as(n)
+                        .isEqualTo("true"));
+        assertThat(
+                reader
+                    .json("-n", NS, "get", "deployments")
+                    .at("/items")
+                    .valueStream()
+                    .map(d -> d.at("/spec/replicas").asInt())
+                    .toList())
+            .as("deployments")
+            .hasSize((int) after.keySet().stream().filter(n -> n.endsWith("-old-1")).count())
             .containsOnly(2);
       }
 
       // Revisions continue from where they were: watchers resuming from an old one stay correct.
-      long highest = acknowledged.values().stream()
-          .mapToLong(cm -> Long.parseLong(cm.at("/metadata/resourceVersion").asString())).max().orElseThrow();
+      long highest =
+          acknowledged.values().stream()
+              .mapToLong(cm -> Long.parseLong(cm.at("/metadata/resourceVersion").asString()))
+              .max()
+              .orElseThrow();
       String probe = "after-restart-" + kubectls.get();
       ok(current, "-n", NS, "create", "configmap", probe);
-      long next = Long.parseLong(current.json("-n", NS, "get", "configmap", probe)
-          .at("/metadata/resourceVersion").asString());
+      long next =
+          Long.parseLong(
+              current
+                  .json("-n", NS, "get", "configmap", probe)
+                  .at("/metadata/resourceVersion")
+                  .asString());
       assertThat(next).as(process.log()).isGreaterThan(highest);
       ok(current, "-n", NS, "delete", "configmap", probe);
     }
@@ -177,7 +238,10 @@ class KubectlPersistenceTest {
 
   private static Map<String, JsonNode> configMaps(Kubectl kubectl) {
     Map<String, JsonNode> byName = new HashMap<>();
-    kubectl.json("-n", NS, "get", "configmaps").at("/items").valueStream()
+    kubectl
+        .json("-n", NS, "get", "configmaps")
+        .at("/items")
+        .valueStream()
         .forEach(cm -> byName.put(cm.at("/metadata/name").asString(), cm));
     return byName;
   }

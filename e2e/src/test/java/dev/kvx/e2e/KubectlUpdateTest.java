@@ -39,15 +39,19 @@ class KubectlUpdateTest {
     assertThat(noOverwrite.exitCode()).isEqualTo(1);
     assertThat(noOverwrite.stderr()).contains("already has a value (x)");
     ok(kubectl, "-n", ns, "label", "configmap", "a", "app=y", "--overwrite");
-    assertThat(ok(kubectl, "-n", ns, "label", "configmap", "a", "tier-").stdout()).isEqualTo("configmap/a unlabeled\n");
+    assertThat(ok(kubectl, "-n", ns, "label", "configmap", "a", "tier-").stdout())
+        .isEqualTo("configmap/a unlabeled\n");
     assertThat(kubectl.json("-n", ns, "get", "configmap", "a").at("/metadata/labels").toString())
         .isEqualTo("{\"app\":\"y\"}");
 
     // kubectl 1.27 prints "annotate", later releases "annotated".
-    assertThat(ok(kubectl, "-n", ns, "annotate", "configmap", "a", "example.com/note=hello world").stdout())
+    assertThat(
+            ok(kubectl, "-n", ns, "annotate", "configmap", "a", "example.com/note=hello world")
+                .stdout())
         .matches("configmap/a annotated?\n");
     JsonNode annotated = kubectl.json("-n", ns, "get", "configmap", "a");
-    assertThat(annotated.at("/metadata/annotations/example.com~1note").asString()).isEqualTo("hello world");
+    assertThat(annotated.at("/metadata/annotations/example.com~1note").asString())
+        .isEqualTo("hello world");
     ok(kubectl, "-n", ns, "annotate", "configmap", "a", "example.com/note-");
     // An empty map is omitted, as Go's omitempty does upstream.
     JsonNode unannotated = kubectl.json("-n", ns, "get", "configmap", "a");
@@ -61,27 +65,76 @@ class KubectlUpdateTest {
   void patchMergeAndJson(KubectlBinary binary) {
     Kubectl kubectl = server.kubectl(binary);
     String ns = namespace(kubectl, "patch");
-    ok(kubectl, "-n", ns, "create", "configmap", "p", "--from-literal=keep=1", "--from-literal=drop=2");
-    String rv0 = kubectl.json("-n", ns, "get", "configmap", "p").at("/metadata/resourceVersion").asString();
+    ok(
+        kubectl,
+        "-n",
+        ns,
+        "create",
+        "configmap",
+        "p",
+        "--from-literal=keep=1",
+        "--from-literal=drop=2");
+    String rv0 =
+        kubectl.json("-n", ns, "get", "configmap", "p").at("/metadata/resourceVersion").asString();
 
-    assertThat(ok(kubectl, "-n", ns, "patch", "configmap", "p", "--type", "merge",
-        "-p", "{\"data\":{\"added\":\"3\",\"drop\":null}}").stdout()).isEqualTo("configmap/p patched\n");
+    assertThat(
+            ok(
+                    kubectl,
+                    "-n",
+                    ns,
+                    "patch",
+                    "configmap",
+                    "p",
+                    "--type",
+                    "merge",
+                    "-p",
+                    "{\"data\":{\"added\":\"3\",\"drop\":null}}")
+                .stdout())
+        .isEqualTo("configmap/p patched\n");
     JsonNode merged = kubectl.json("-n", ns, "get", "configmap", "p");
     assertThat(merged.at("/data").toString()).isEqualTo("{\"added\":\"3\",\"keep\":\"1\"}");
-    assertThat(Long.parseLong(merged.at("/metadata/resourceVersion").asString())).isGreaterThan(Long.parseLong(rv0));
+    assertThat(Long.parseLong(merged.at("/metadata/resourceVersion").asString()))
+        .isGreaterThan(Long.parseLong(rv0));
 
-    assertThat(ok(kubectl, "-n", ns, "patch", "configmap", "p", "--type", "json", "-p",
-        "[{\"op\":\"replace\",\"path\":\"/data/keep\",\"value\":\"one\"},"
-            + "{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"patched\":\"json\"}}]").stdout())
+    assertThat(
+            ok(
+                    kubectl,
+                    "-n",
+                    ns,
+                    "patch",
+                    "configmap",
+                    "p",
+                    "--type",
+                    "json",
+                    "-p",
+                    "[{\"op\":\"replace\",\"path\":\"/data/keep\",\"value\":\"one\"},"
+                        + "{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"patched\":\"json\"}}]")
+                .stdout())
         .isEqualTo("configmap/p patched\n");
     JsonNode patched = kubectl.json("-n", ns, "get", "configmap", "p");
     assertThat(patched.at("/data").toString()).isEqualTo("{\"added\":\"3\",\"keep\":\"one\"}");
     assertThat(patched.at("/metadata/labels/patched").asString()).isEqualTo("json");
 
     // A patch that changes nothing is not a write: same resourceVersion, and kubectl says so.
-    assertThat(ok(kubectl, "-n", ns, "patch", "configmap", "p", "--type", "merge",
-        "-p", "{\"data\":{\"keep\":\"one\"}}").stdout()).isEqualTo("configmap/p patched (no change)\n");
-    assertThat(kubectl.json("-n", ns, "get", "configmap", "p").at("/metadata/resourceVersion").asString())
+    assertThat(
+            ok(
+                    kubectl,
+                    "-n",
+                    ns,
+                    "patch",
+                    "configmap",
+                    "p",
+                    "--type",
+                    "merge",
+                    "-p",
+                    "{\"data\":{\"keep\":\"one\"}}")
+                .stdout())
+        .isEqualTo("configmap/p patched (no change)\n");
+    assertThat(
+            kubectl
+                .json("-n", ns, "get", "configmap", "p")
+                .at("/metadata/resourceVersion")
+                .asString())
         .isEqualTo(patched.at("/metadata/resourceVersion").asString());
   }
 
@@ -90,13 +143,27 @@ class KubectlUpdateTest {
     Kubectl kubectl = server.kubectl(binary);
     String ns = namespace(kubectl, "gen");
     ok(kubectl, "-n", ns, "create", "deployment", "web", "--image=nginx:1.25");
-    assertThat(kubectl.json("-n", ns, "get", "deployment", "web").at("/metadata/generation").asInt()).isEqualTo(1);
+    assertThat(
+            kubectl.json("-n", ns, "get", "deployment", "web").at("/metadata/generation").asInt())
+        .isEqualTo(1);
 
     ok(kubectl, "-n", ns, "label", "deployment", "web", "team=a");
     ok(kubectl, "-n", ns, "annotate", "deployment", "web", "note=x");
-    assertThat(kubectl.json("-n", ns, "get", "deployment", "web").at("/metadata/generation").asInt()).isEqualTo(1);
+    assertThat(
+            kubectl.json("-n", ns, "get", "deployment", "web").at("/metadata/generation").asInt())
+        .isEqualTo(1);
 
-    ok(kubectl, "-n", ns, "patch", "deployment", "web", "--type", "merge", "-p", "{\"spec\":{\"replicas\":3}}");
+    ok(
+        kubectl,
+        "-n",
+        ns,
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "merge",
+        "-p",
+        "{\"spec\":{\"replicas\":3}}");
     JsonNode scaled = kubectl.json("-n", ns, "get", "deployment", "web");
     assertThat(scaled.at("/metadata/generation").asInt()).isEqualTo(2);
     assertThat(scaled.at("/spec/replicas").asInt()).isEqualTo(3);
@@ -107,25 +174,52 @@ class KubectlUpdateTest {
     Kubectl kubectl = server.kubectl(binary);
     String ns = namespace(kubectl, "fin");
     ok(kubectl, "-n", ns, "create", "configmap", "held", "--from-literal=k=v");
-    ok(kubectl, "-n", ns, "patch", "configmap", "held", "--type", "merge",
-        "-p", "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
+    ok(
+        kubectl,
+        "-n",
+        ns,
+        "patch",
+        "configmap",
+        "held",
+        "--type",
+        "merge",
+        "-p",
+        "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
 
     // kubectl delete waits until the object is gone, as a user running it would.
     try (Kubectl.Background delete = kubectl.start("-n", ns, "delete", "configmap", "held")) {
-      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
-          kubectl.json("-n", ns, "get", "configmap", "held").at("/metadata/deletionTimestamp").asString(""))
-          .matches(KubectlCreateTest.RFC3339));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          kubectl
+                              .json("-n", ns, "get", "configmap", "held")
+                              .at("/metadata/deletionTimestamp")
+                              .asString(""))
+                      .matches(KubectlCreateTest.RFC3339));
       JsonNode terminating = kubectl.json("-n", ns, "get", "configmap", "held");
       assertThat(terminating.at("/metadata/finalizers/0").asString()).isEqualTo("example.com/hold");
       assertThat(terminating.at("/data/k").asString()).isEqualTo("v");
-      assertThat(delete.alive()).as("delete returns only once the object is gone: " + delete).isTrue();
+      assertThat(delete.alive())
+          .as("delete returns only once the object is gone: " + delete)
+          .isTrue();
 
       // Still listed for everyone until the finalizer goes.
       assertThat(ok(kubectl, "-n", ns, "get", "configmap", "held", "-o", "name").stdout())
           .isEqualTo("configmap/held\n");
 
-      ok(kubectl, "-n", ns, "patch", "configmap", "held", "--type", "json",
-          "-p", "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+      ok(
+          kubectl,
+          "-n",
+          ns,
+          "patch",
+          "configmap",
+          "held",
+          "--type",
+          "json",
+          "-p",
+          "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
 
       Kubectl.Result deleted = delete.await(Duration.ofSeconds(30));
       assertThat(deleted.exitCode()).as(deleted.toString()).isZero();

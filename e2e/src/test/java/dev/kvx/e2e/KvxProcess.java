@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ final class KvxProcess implements AutoCloseable {
 
   /** First start may build the launcher (the script does, when sources are newer than its jar). */
   static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
+
   /** Generous: a JVM start and the first TLS request take seconds on a busy 2-core CI machine. */
   static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
@@ -38,7 +40,9 @@ final class KvxProcess implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
-  /** The repository root: the nearest ancestor of the working directory with the {@code kvx} script. */
+  /**
+   * The repository root: the nearest ancestor of the working directory with the {@code kvx} script.
+   */
   static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
@@ -50,8 +54,9 @@ final class KvxProcess implements AutoCloseable {
   }
 
   /**
-   * Runs {@code ./kvx --help} once, so a stale launcher is rebuilt before any timed start. Tests are
-   * skipped from the nested build ({@code maven.test.skip}): this build only needs the launcher.
+   * Runs {@code ./kvx --help} once, so a stale launcher is rebuilt before any timed start. Tests
+   * are skipped from the nested build ({@code maven.test.skip}): this build only needs the
+   * launcher.
    */
   static void buildLauncher(Path workDir) {
     Path out = workDir.resolve("kvx-build.log");
@@ -59,7 +64,8 @@ final class KvxProcess implements AutoCloseable {
       Process p = builder(List.of("--help"), out).start();
       if (!p.waitFor(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("./kvx --help did not finish in " + BUILD_TIMEOUT + ":\n" + tail(out));
+        throw new AssertionError(
+            "./kvx --help did not finish in " + BUILD_TIMEOUT + ":\n" + tail(out));
       }
       if (p.exitValue() != 0) {
         throw new AssertionError("./kvx --help exited with " + p.exitValue() + ":\n" + tail(out));
@@ -77,15 +83,20 @@ final class KvxProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(root.resolve("kvx").toString());
     command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
     String mvnOpts = pb.environment().getOrDefault("KVX_MVN_OPTS", "");
     pb.environment().put("KVX_MVN_OPTS", (mvnOpts + " -Dmaven.test.skip=true").trim());
-    // The script's default JVM options plus C1 only: a server that lives for seconds starts in about
+    // The script's default JVM options plus C1 only: a server that lives for seconds starts in
+    // about
     // half the time on two busy cores. A KVX_JAVA_OPTS from the environment wins.
-    pb.environment().putIfAbsent("KVX_JAVA_OPTS",
-        "-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1");
+    pb.environment()
+        .putIfAbsent(
+            "KVX_JAVA_OPTS",
+            "-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1");
     pb.environment().remove("KVX_HOME");
     return pb;
   }
@@ -95,12 +106,17 @@ final class KvxProcess implements AutoCloseable {
    * #awaitReady} before using it.
    */
   static KvxProcess start(Path dataDir, int port, List<String> extraFlags, Path log) {
-    List<String> args = new ArrayList<>(List.of("apiserver", "--data-dir=" + dataDir, "--secure-port=" + port));
+    List<String> args =
+        new ArrayList<>(List.of("apiserver", "--data-dir=" + dataDir, "--secure-port=" + port));
     args.addAll(extraFlags);
     try {
       Files.createDirectories(log.getParent());
-      Files.writeString(log, "--- ./kvx " + String.join(" ", args) + "\n", StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          log,
+          "--- ./kvx " + String.join(" ", args) + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       return new KvxProcess(builder(args, log).start(), log, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -110,27 +126,33 @@ final class KvxProcess implements AutoCloseable {
   /** Waits until the kubeconfig exists and {@code /readyz} answers through kubectl. */
   KvxProcess awaitReady(Kubectl kubectl) {
     try {
-      await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
-        if (!process.isAlive()) {
-          throw new AssertionError("./kvx apiserver exited with " + process.exitValue() + ":\n" + tail(log));
-        }
-        if (!Files.exists(dataDir.resolve("kubeconfig"))) {
-          return false;
-        }
-        try {
-          return kubectl.run(Duration.ofSeconds(30), null, List.of("get", "--raw", "/readyz")).exitCode() == 0;
-        } catch (AssertionError slow) {
-          return false; // a probe that hangs counts as not ready yet; the deadline above still holds
-        }
-      });
+      await()
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new AssertionError(
+                      "./kvx apiserver exited with " + process.exitValue() + ":\n" + tail(log));
+                }
+                if (!Files.exists(dataDir.resolve("kubeconfig"))) {
+                  return false;
+                }
+                try {
+                  return kubectl
+                          .run(Duration.ofSeconds(30), null, List.of("get", "--raw", "/readyz"))
+                          .exitCode()
+                      == 0;
+                } catch (AssertionError slow) {
+                  return false; // a probe that hangs counts as not ready yet; the deadline above
+                                // still holds
+                }
+              });
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("./kvx apiserver not ready within " + START_TIMEOUT + ":\n" + tail(log), e);
+      throw new AssertionError(
+          "./kvx apiserver not ready within " + START_TIMEOUT + ":\n" + tail(log), e);
     }
     return this;
-  }
-
-  long pid() {
-    return process.pid();
   }
 
   /** SIGKILL: no shutdown hook, no flush. */

@@ -26,7 +26,8 @@ record Manifest(Path file, List<JsonNode> objects) {
     try {
       Path root = Path.of(Manifest.class.getResource("/corpus").toURI());
       try (Stream<Path> files = Files.walk(root)) {
-        return files.filter(f -> f.toString().endsWith(".yaml"))
+        return files
+            .filter(f -> f.toString().endsWith(".yaml"))
             .sorted()
             .map(Manifest::read)
             .toList();
@@ -40,7 +41,8 @@ record Manifest(Path file, List<JsonNode> objects) {
 
   static Manifest read(Path file) {
     List<JsonNode> objects = new ArrayList<>();
-    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+    try (MappingIterator<JsonNode> docs =
+        YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
       while (docs.hasNext()) {
         JsonNode doc = docs.next();
         if (doc != null && doc.isObject() && doc.has("kind")) {
@@ -61,31 +63,36 @@ record Manifest(Path file, List<JsonNode> objects) {
 
   /** Whether it holds a Pod already bound to a node, which only a kubelet would finish deleting. */
   boolean hasBoundPod() {
-    return objects.stream().anyMatch(o -> kind(o).equals("Pod") && !o.at("/spec/nodeName").asString("").isEmpty());
-  }
-
-  /** The namespaces the objects name themselves (others go where kubectl sends them). */
-  List<String> namespaces() {
-    return objects.stream().map(o -> o.at("/metadata/namespace").asString("")).filter(s -> !s.isEmpty())
-        .distinct().toList();
+    return objects.stream()
+        .anyMatch(o -> kind(o).equals("Pod") && !o.at("/spec/nodeName").asString("").isEmpty());
   }
 
   /** Identity of each object, to keep manifests that declare the same object apart. */
   List<String> keys() {
     return objects.stream()
-        .map(o -> o.at("/apiVersion").asString() + "/" + kind(o) + "/" + o.at("/metadata/namespace").asString("")
-            + "/" + o.at("/metadata/name").asString())
+        .map(
+            o ->
+                o.at("/apiVersion").asString()
+                    + "/"
+                    + kind(o)
+                    + "/"
+                    + o.at("/metadata/namespace").asString("")
+                    + "/"
+                    + o.at("/metadata/name").asString())
         .toList();
   }
 
   /** What kubectl prints per object: {@code deployment.apps/web}. */
   List<String> resourceNames() {
-    return objects.stream().map(o -> kindGroup(o) + "/" + o.at("/metadata/name").asString()).toList();
+    return objects.stream()
+        .map(o -> kindGroup(o) + "/" + o.at("/metadata/name").asString())
+        .toList();
   }
 
   /** What {@code kubectl delete} prints per object: {@code deployment.apps "web" deleted}. */
   List<String> deletedLines() {
-    return objects.stream().map(o -> kindGroup(o) + " \"" + o.at("/metadata/name").asString() + "\" deleted")
+    return objects.stream()
+        .map(o -> kindGroup(o) + " \"" + o.at("/metadata/name").asString() + "\" deleted")
         .toList();
   }
 

@@ -37,13 +37,18 @@ final class RawApi implements AutoCloseable {
   /** Sends {@code method path} with a body of the given content type; blocks up to 30 s. */
   Response send(String method, String path, String contentType, String body) {
     String base = client.getConfiguration().getMasterUrl().replaceAll("/+$", "");
-    HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
-        .uri(base + path)
-        .method(method, contentType, body)
-        .build();
+    HttpRequest request =
+        client
+            .getHttpClient()
+            .newHttpRequestBuilder()
+            .uri(base + path)
+            .method(method, contentType, body)
+            .build();
     try {
-      HttpResponse<byte[]> r = client.getHttpClient().sendAsync(request, byte[].class).get(30, TimeUnit.SECONDS);
-      return new Response(r.code(), r.header("Content-Type"), new String(r.body(), StandardCharsets.UTF_8));
+      HttpResponse<byte[]> r =
+          client.getHttpClient().sendAsync(request, byte[].class).get(30, TimeUnit.SECONDS);
+      return new Response(
+          r.code(), r.header("Content-Type"), new String(r.body(), StandardCharsets.UTF_8));
     } catch (Exception e) {
       throw new AssertionError(method + " " + path + " failed", e);
     }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The project's rule for external tools (kubectl, etcd): a missing one fails the test when
- * {@code CI=true}, so CI can never pass by skipping, and only skips it on a developer machine.
+ * The project's rule for external tools (kubectl, etcd): a missing one fails the test when {@code
+ * CI=true}, so CI can never pass by skipping, and only skips it on a developer machine.
  */
 final class RequiredTools {
 
