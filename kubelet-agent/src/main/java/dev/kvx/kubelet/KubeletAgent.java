@@ -103,12 +103,10 @@ public final class KubeletAgent {
           Path[] cert = options.tlsCertFile() != null
               ? new Path[] {options.tlsCertFile(), options.tlsPrivateKeyFile()}
               : ServingCertificate.ensure(options.rootDir(), options.nodeName(), List.of(nodeIp));
-          return new Object[] {cert, clientCa(client.getConfiguration())};
+          return new Tls(cert[0], cert[1], clientCa(client.getConfiguration()));
         }, false)
-        .compose(prepared -> {
-          Path[] cert = (Path[]) ((Object[]) prepared)[0];
-          String clientCa = (String) ((Object[]) prepared)[1];
-          server = new KubeletServer(options.address(), options.port(), cert[0], cert[1], clientCa, checks,
+        .compose(tls -> {
+          server = new KubeletServer(options.address(), options.port(), tls.cert(), tls.key(), tls.clientCa(), checks,
               metrics.registry(), router -> KubeletRoutes.mount(router, vertx, this::findPod));
           return vertx.deployVerticle(server);
         })
@@ -132,7 +130,7 @@ public final class KubeletAgent {
     Map<String, String> allocatable = NodeResources.allocatable(capacity);
     int nodeCount = options.nodeNames().size();
     ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(
-        Math.max(2, Math.min(4, nodeCount)), threads("kubelet-heartbeat"));
+        Math.max(2, Math.min(8, nodeCount)), threads("kubelet-heartbeat"));
     ExecutorService podWorkers = simulated
         ? Executors.newFixedThreadPool(4, threads("kubelet-pod-worker"))
         : Executors.newCachedThreadPool(threads("kubelet-pod-worker"));
@@ -237,6 +235,9 @@ public final class KubeletAgent {
     LOG.warn("No client CA: container logs and exec accept no client");
     return null;
   }
+
+  /** The serving certificate and key files, and the CA (PEM) of accepted client certificates. */
+  private record Tls(Path cert, Path key, String clientCa) {}
 
   private static ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();

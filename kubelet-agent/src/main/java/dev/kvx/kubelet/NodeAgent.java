@@ -137,7 +137,7 @@ public final class NodeAgent implements AutoCloseable {
 
   /**
    * Registers the node (retrying with back-off until the API server accepts it), then starts the
-   * heartbeats; the PLEG starts once {@code podsSynced} (its first relist removes orphans, which
+   * heartbeats (the first Lease renewal creates the Lease); the PLEG starts once {@code podsSynced} (its first relist removes orphans, which
    * needs the full list of the node's pods).
    */
   void start(BooleanSupplier podsSynced) {
@@ -150,7 +150,6 @@ public final class NodeAgent implements AutoCloseable {
     }
     try {
       nodeStatus.register();
-      lease.renew();
       registered = true;
     } catch (RuntimeException e) {
       Duration next = retry.multipliedBy(2).compareTo(REGISTER_RETRY_MAX) > 0 ? REGISTER_RETRY_MAX : retry.multipliedBy(2);
