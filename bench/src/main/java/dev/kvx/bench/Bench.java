@@ -24,6 +24,7 @@ public final class Bench {
 
   static {
     BENCHMARKS.put("apiserver", ApiServerBench::new);
+    BENCHMARKS.put("scheduler", dev.kvx.bench.scheduler.SchedulerBench::new);
   }
 
   private Bench() {}
