@@ -1,6 +1,7 @@
 package dev.kvx.controller;
 
 import dev.kvx.controller.cronjob.CronJobController;
+import dev.kvx.controller.daemonset.DaemonSetController;
 import dev.kvx.controller.deployment.DeploymentController;
 import dev.kvx.controller.endpoint.EndpointsController;
 import dev.kvx.controller.endpointslice.EndpointSliceController;
@@ -31,6 +32,7 @@ public final class KnownControllers {
         JobController.DESCRIPTOR,
         TtlAfterFinishedController.DESCRIPTOR,
         NodeLifecycleController.DESCRIPTOR,
-        CronJobController.DESCRIPTOR);
+        CronJobController.DESCRIPTOR,
+        DaemonSetController.DESCRIPTOR);
   }
 }

@@ -1,12 +1,12 @@
 package dev.kvx.controller.deployment;
 
 import dev.kvx.controller.common.IntOrPercent;
+import dev.kvx.controller.common.TemplateHash;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +41,6 @@ final class DeploymentUtil {
           "deprecated.deployment.rollback.to");
 
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
-  private static final String SAFE_ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
 
   private DeploymentUtil() {}
 
@@ -284,34 +283,9 @@ final class DeploymentUtil {
 
   // ---- templates ----
 
-  /**
-   * The pod-template-hash of {@code template} and {@code collisionCount}, as upstream's {@code
-   * ComputeHash} (FNV-1a 32 over the template, then the collision count, encoded with {@code
-   * rand.SafeEncodeString}). Upstream hashes Go's printed form of the struct; kvx hashes the
-   * template's JSON, so values differ from upstream's but are equally stable.
-   */
+  /** The pod-template-hash of {@code template} and {@code collisionCount} (see {@link TemplateHash}). */
   static String computeHash(PodTemplateSpec template, Integer collisionCount) {
-    int hash = 0x811c9dc5;
-    for (byte b : JSON.asJson(template).getBytes(StandardCharsets.UTF_8)) {
-      hash ^= (b & 0xff);
-      hash *= 0x01000193;
-    }
-    if (collisionCount != null) {
-      int c = collisionCount;
-      for (int i = 0; i < 4; i++) {
-        hash ^= (c >>> (8 * i)) & 0xff;
-        hash *= 0x01000193;
-      }
-    }
-    return safeEncode(Long.toString(Integer.toUnsignedLong(hash)));
-  }
-
-  static String safeEncode(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      out.append(SAFE_ALPHANUMS.charAt((b & 0xff) % SAFE_ALPHANUMS.length()));
-    }
-    return out.toString();
+    return TemplateHash.compute(template, collisionCount);
   }
 
   /** Templates equal apart from the pod-template-hash label ({@code EqualIgnoreHash}). */

@@ -1,28 +1,13 @@
 package dev.kvx.controller.nodelifecycle;
 
+import dev.kvx.controller.common.Tolerations;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
-import java.util.Objects;
 
-/** Taint and toleration matching, as upstream's {@code v1helper.TolerationsTolerateTaint}. Pure. */
+/** How long tolerations let a pod stay on NoExecute-tainted nodes (the taint manager's rule). Pure. */
 final class Taints {
   private Taints() {}
-
-  static boolean tolerates(Toleration t, Taint taint) {
-    if (t.getEffect() != null && !t.getEffect().isEmpty() && !t.getEffect().equals(taint.getEffect())) {
-      return false;
-    }
-    if (t.getKey() != null && !t.getKey().isEmpty() && !t.getKey().equals(taint.getKey())) {
-      return false;
-    }
-    String op = t.getOperator() == null || t.getOperator().isEmpty() ? "Equal" : t.getOperator();
-    return switch (op) {
-      case "Exists" -> true;
-      case "Equal" -> (t.getKey() != null && !t.getKey().isEmpty()) && Objects.equals(emptyToNull(t.getValue()), emptyToNull(taint.getValue()));
-      default -> false;
-    };
-  }
 
   /**
    * How long a pod with {@code tolerations} may stay on a node with {@code noExecute} taints
@@ -33,7 +18,7 @@ final class Taints {
     for (Taint taint : noExecute) {
       Toleration best = null;
       for (Toleration t : tolerations == null ? List.<Toleration>of() : tolerations) {
-        if (tolerates(t, taint)) {
+        if (Tolerations.tolerates(t, taint)) {
           if (t.getTolerationSeconds() == null) {
             best = t;
             break; // tolerated forever
@@ -52,9 +37,5 @@ final class Taints {
       }
     }
     return min;
-  }
-
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
   }
 }
