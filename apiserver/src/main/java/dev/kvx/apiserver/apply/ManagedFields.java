@@ -188,6 +188,38 @@ public final class ManagedFields {
     return out;
   }
 
+  /**
+   * Upstream's IgnoreManagedFieldsTimestampsTransformer: when a write changes nothing but the times
+   * of managedFields entries (an apply whose defaults come back, an update that is undone by the
+   * strategy), {@code next} gets {@code current}'s managedFields back, so the write is a no-op and
+   * no resourceVersion is spent. Call it last, right before deciding whether to store.
+   */
+  public static ObjectNode ignoreTimestampOnlyChanges(ObjectNode current, ObjectNode next) {
+    JsonNode a = current.path("metadata").get("managedFields");
+    JsonNode b = next.path("metadata").get("managedFields");
+    if (a == null || b == null || !a.isArray() || !b.isArray() || a.size() != b.size() || a.equals(b)) {
+      return next;
+    }
+    if (!withoutTimes(a).equals(withoutTimes(b)) || !stripped(current).equals(stripped(next))) {
+      return next;
+    }
+    ObjectNode out = next.deepCopy();
+    ((ObjectNode) out.get("metadata")).set("managedFields", a.deepCopy());
+    return out;
+  }
+
+  private static JsonNode withoutTimes(JsonNode entries) {
+    ArrayNode out = Json.array();
+    for (JsonNode e : entries) {
+      JsonNode c = e.deepCopy();
+      if (c instanceof ObjectNode o) {
+        o.remove("time");
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
   static String timestamp(Instant time) {
     return time.truncatedTo(ChronoUnit.SECONDS).toString();
   }

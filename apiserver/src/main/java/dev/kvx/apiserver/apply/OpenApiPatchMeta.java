@@ -148,6 +148,12 @@ public final class OpenApiPatchMeta implements PatchMeta {
   }
 
   @Override
+  public boolean isStruct() {
+    JsonNode props = resolved.get("properties");
+    return props != null && !props.isEmpty();
+  }
+
+  @Override
   public JsonNode defaultOf(String name) {
     JsonNode props = resolved.get("properties");
     if (props == null || !props.has(name)) {

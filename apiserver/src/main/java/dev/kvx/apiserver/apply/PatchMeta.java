@@ -55,6 +55,11 @@ public interface PatchMeta {
   /** The schema default of field {@code name}, used for list-map keys a client left out; or null. */
   JsonNode defaultOf(String name);
 
+  /** Whether this object node is a struct (declared fields) rather than a free-form map. */
+  default boolean isStruct() {
+    return false;
+  }
+
   default boolean mergesList() {
     return patchStrategies().contains("merge");
   }

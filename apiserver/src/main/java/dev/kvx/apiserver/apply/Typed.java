@@ -214,7 +214,11 @@ public final class Typed {
     } else {
       leaf(l, r, path, c);
     }
-    if (descended && !path.isEmpty()) {
+    // A new or removed map, list or list item is a member itself; a struct field is not (upstream's
+    // Go structs exist, empty, in every object, so adding one adds only its fields).
+    boolean structField = shape.isObject() && meta.isStruct() && !path.isEmpty()
+        && path.get(path.size() - 1).startsWith("f:");
+    if (descended && !path.isEmpty() && !structField) {
       if (l == null) {
         c.added().insert(path);
       } else if (r == null) {
