@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
     name = "scheduler",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the scheduler in the foreground until SIGINT/SIGTERM.",
-      "It binds pending pods to nodes through the API server of --kubeconfig; with leader election",
-      "(the default) only the replica holding the Lease kube-system/kube-scheduler schedules."
+      "Run the scheduler in the foreground until SIGINT/SIGTERM: it binds pending pods to nodes"
+          + " through the API server of --kubeconfig.",
+      "With leader election (the default) only the replica holding the Lease"
+          + " kube-system/kube-scheduler schedules."
     })
 public final class SchedulerCommand implements Callable<Integer> {
 
