@@ -131,8 +131,10 @@ public final class KubeletAgent {
     int nodeCount = options.nodeNames().size();
     ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(
         Math.max(2, Math.min(8, nodeCount)), threads("kubelet-heartbeat"));
+    // Docker syncs block for as long as a stop takes: a thread per busy pod, as a goroutine per pod.
+    // Simulated syncs only wait for the API server: a bounded pool serves hundreds of nodes.
     ExecutorService podWorkers = simulated
-        ? Executors.newFixedThreadPool(4, threads("kubelet-pod-worker"))
+        ? Executors.newFixedThreadPool(16, threads("kubelet-pod-worker"))
         : Executors.newCachedThreadPool(threads("kubelet-pod-worker"));
     ExecutorService probeThreads = Executors.newCachedThreadPool(threads("kubelet-prober"));
     ExecutorService killThreads = Executors.newCachedThreadPool(threads("kubelet-kill"));

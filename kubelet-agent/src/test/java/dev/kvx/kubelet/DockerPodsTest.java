@@ -201,7 +201,7 @@ class DockerPodsTest {
   }
 
   @Test
-  void anExitingContainerIsRestartedWithBackOffAndShowsCrashLoopBackOff() {
+  void anExitingContainerIsRestartedWithBackOffAndShowsCrashLoopBackOff() throws Exception {
     create(pod("crasher").editSpec()
         .addNewContainer().withName("c").withImage(DockerSupport.IMAGE).withImagePullPolicy("Never")
         .withCommand("sh", "-c", "echo boom; exit 1").endContainer()
@@ -221,6 +221,7 @@ class DockerPodsTest {
     assertThat(s.getLastState().getTerminated().getExitCode()).isEqualTo(1);
     assertThat(s.getLastState().getTerminated().getReason()).isEqualTo("Error");
     assertThat(events("crasher")).extracting(Event::getReason).contains("BackOff");
+    assertThat(kubelet.get("/containerLogs/default/crasher/c?previous=true").body()).isEqualTo("boom\n");
   }
 
   @Test

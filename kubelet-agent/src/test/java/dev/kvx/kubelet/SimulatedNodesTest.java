@@ -63,7 +63,7 @@ class SimulatedNodesTest {
         .simulatedCompleteDelay(Duration.ofSeconds(1)));
     assertThat(agent.nodeNames()).hasSize(100).contains("sim-0", "sim-99");
 
-    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
       List<Node> nodes = cluster.client.nodes().list().getItems();
       assertThat(nodes).hasSize(100).allMatch(SimulatedNodesTest::ready);
     });
@@ -87,7 +87,7 @@ class SimulatedNodesTest {
         cluster.client.pods().inNamespace("default").resource(pod("p" + i, "sim-" + i, "Always")).create());
     cluster.client.pods().inNamespace("default").resource(pod("job-like", "sim-3", "Never")).create();
 
-    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
         assertThat(cluster.client.pods().inNamespace("default").list().getItems())
             .filteredOn(p -> p.getMetadata().getName().startsWith("p"))
             .hasSize(100)

@@ -1,9 +1,12 @@
 package dev.kvx.kubelet.server;
 
+import dev.kvx.kubelet.pod.PodSpecs;
+import dev.kvx.kubelet.runtime.ContainerState;
 import dev.kvx.kubelet.runtime.LogOptions;
 import dev.kvx.kubelet.runtime.LogSink;
 import dev.kvx.kubelet.runtime.LogStream;
 import dev.kvx.kubelet.runtime.RuntimeContainer;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -63,11 +66,13 @@ final class ContainerLogs {
       List<RuntimeContainer> instances = found.result();
       RuntimeContainer target;
       if (previous) {
-        if (instances.size() < 2) {
+        // The pod status' lastState: the newest instance while it waits to restart, else the one before.
+        int index = !instances.isEmpty() && restarting(located.pod(), instances.get(0)) ? 0 : 1;
+        if (instances.size() <= index) {
           KubeletRoutes.plain(ctx, 400, "previous terminated container \"" + container + "\" in pod \"" + podName + "\" not found");
           return;
         }
-        target = instances.get(1);
+        target = instances.get(index);
       } else if (instances.isEmpty()) {
         KubeletRoutes.plain(ctx, 400, "container \"" + container + "\" in pod \"" + podName + "\" is waiting to start: ContainerCreating");
         return;
@@ -117,6 +122,16 @@ final class ContainerLogs {
         response.closeHandler(v -> s.result().close());
       });
     });
+  }
+
+  /** Whether an exited instance is to be restarted (its status then shows it as last state). */
+  private static boolean restarting(Pod pod, RuntimeContainer latest) {
+    if (latest.state() != ContainerState.EXITED || PodSpecs.isTerminal(pod)) {
+      return false;
+    }
+    String policy = PodSpecs.restartPolicy(pod);
+    return PodSpecs.ALWAYS.equals(policy)
+        || (PodSpecs.ON_FAILURE.equals(policy) && (latest.exitCode() == null || latest.exitCode() != 0));
   }
 
   private static boolean flag(RoutingContext ctx, String name) {

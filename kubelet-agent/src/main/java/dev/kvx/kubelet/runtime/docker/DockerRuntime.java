@@ -244,7 +244,9 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public List<RuntimeSandbox> listSandboxes(Map<String, String> labels) {
     List<Container> found = list(RuntimeLabels.TYPE_SANDBOX, labels);
-    sandboxes.keySet().retainAll(ids(found));
+    if (labels.isEmpty()) {
+      sandboxes.keySet().retainAll(ids(found)); // a full listing: forget removed sandboxes
+    }
     List<RuntimeSandbox> out = new ArrayList<>();
     for (Container c : found) {
       Cached<RuntimeSandbox> cached = sandboxes.get(c.getId());
@@ -425,7 +427,7 @@ public final class DockerRuntime implements ContainerRuntime {
   public List<RuntimeContainer> listContainers(Map<String, String> labels) {
     List<Container> found = list(RuntimeLabels.TYPE_CONTAINER, labels);
     if (labels.isEmpty()) {
-      containers.keySet().retainAll(ids(found));
+      containers.keySet().retainAll(ids(found)); // a full listing: forget removed containers
     }
     List<RuntimeContainer> out = new ArrayList<>();
     for (Container c : found) {
