@@ -12,6 +12,7 @@ import dev.kvx.controller.namespace.NamespaceController;
 import dev.kvx.controller.nodelifecycle.NodeLifecycleController;
 import dev.kvx.controller.podgc.PodGarbageCollector;
 import dev.kvx.controller.serviceaccount.ServiceAccountController;
+import dev.kvx.controller.statefulset.StatefulSetController;
 import dev.kvx.controller.replicaset.ReplicaSetController;
 import java.util.List;
 
@@ -33,6 +34,7 @@ public final class KnownControllers {
         TtlAfterFinishedController.DESCRIPTOR,
         NodeLifecycleController.DESCRIPTOR,
         CronJobController.DESCRIPTOR,
-        DaemonSetController.DESCRIPTOR);
+        DaemonSetController.DESCRIPTOR,
+        StatefulSetController.DESCRIPTOR);
   }
 }

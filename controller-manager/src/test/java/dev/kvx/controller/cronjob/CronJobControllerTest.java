@@ -50,12 +50,12 @@ class CronJobControllerTest {
       assertThat(jobs(cluster)).isEmpty();
 
       cluster.step(Duration.ofSeconds(61));
-      await().atMost(Duration.ofSeconds(20)).until(() -> jobs(cluster).size() == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> jobs(cluster).size() == 1);
       Job first = jobs(cluster).get(0);
       assertThat(first.getMetadata().getName()).matches("tick-\\d+");
       assertThat(first.getMetadata().getLabels()).containsEntry("from", "tick");
       assertThat(first.getMetadata().getAnnotations()).containsKey("batch.kubernetes.io/cronjob-scheduled-timestamp");
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         CronJob cur = cluster.client().batch().v1().cronjobs().inNamespace("cron").withName("tick").get();
         assertThat(cur.getStatus().getActive()).extracting(r -> r.getName()).containsExactly(first.getMetadata().getName());
         assertThat(cur.getStatus().getLastScheduleTime()).isNotNull();
@@ -63,12 +63,12 @@ class CronJobControllerTest {
 
       // Forbid: the next schedule time passes while the first Job runs.
       cluster.step(Duration.ofSeconds(60));
-      await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.events("cron", "JobAlreadyActive").isEmpty());
+      await().atMost(Duration.ofSeconds(60)).until(() -> !cluster.events("cron", "JobAlreadyActive").isEmpty());
       assertThat(jobs(cluster)).hasSize(1);
 
       complete(cluster, first);
       // The run Forbid held back is still the most recent schedule time: it starts now.
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         CronJob cur = cluster.client().batch().v1().cronjobs().inNamespace("cron").withName("tick").get();
         assertThat(cur.getStatus().getLastSuccessfulTime()).isNotNull();
         assertThat(cur.getStatus().getActive()).extracting(r -> r.getName()).doesNotContain(first.getMetadata().getName());
@@ -77,7 +77,7 @@ class CronJobControllerTest {
       Job second = jobs(cluster).stream().filter(j -> !j.getMetadata().getName().equals(first.getMetadata().getName())).findFirst().orElseThrow();
       complete(cluster, second);
       // successfulJobsHistoryLimit 1: the older complete Job goes.
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
           assertThat(jobs(cluster)).extracting(j -> j.getMetadata().getName()).containsExactly(second.getMetadata().getName()));
     }
   }

@@ -49,14 +49,14 @@ class DaemonSetControllerTest {
       ds.getSpec().getTemplate().getSpec().setNodeSelector(Map.of("role", "worker"));
       cluster.client().apps().daemonSets().resource(ds).create();
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> pods(cluster).size() == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> pods(cluster).size() == 1);
       Pod p = pods(cluster).get(0);
       assertThat(target(p)).isEqualTo("n1");
       assertThat(p.getSpec().getTolerations()).anyMatch(t -> "node.kubernetes.io/unreachable".equals(t.getKey()) && "NoExecute".equals(t.getEffect()));
       assertThat(p.getMetadata().getLabels()).containsKey("controller-revision-hash");
 
       try (AutoCloseable kubelet = cluster.autoReady("ds")) {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
           DaemonSet cur = cluster.client().apps().daemonSets().inNamespace("ds").withName("agent").get();
           assertThat(cur.getStatus()).isNotNull();
           assertThat(cur.getStatus().getDesiredNumberScheduled()).isEqualTo(1);
@@ -66,19 +66,19 @@ class DaemonSetControllerTest {
         });
 
         node(cluster, "n4", Map.of("role", "worker"), false);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
             assertThat(pods(cluster)).extracting(DaemonSetControllerTest::target).containsExactlyInAnyOrder("n1", "n4"));
 
         // Rolling update to a new image, one node at a time.
         String oldHash = p.getMetadata().getLabels().get("controller-revision-hash");
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
           // Retried: the controller's status writes race with this edit (409), as kubectl retries.
           DaemonSet cur = cluster.client().apps().daemonSets().inNamespace("ds").withName("agent").get();
           cur.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("agent:2");
           cluster.client().apps().daemonSets().resource(cur).update();
           return true;
         });
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
           List<Pod> now = pods(cluster);
           assertThat(now).hasSize(2).allSatisfy(x -> {
             assertThat(x.getSpec().getContainers().get(0).getImage()).isEqualTo("agent:2");
@@ -92,8 +92,9 @@ class DaemonSetControllerTest {
       }
 
       // A node that stops matching loses its pod.
-      cluster.client().nodes().withName("n4").edit(n -> new NodeBuilder(n).editMetadata().withLabels(Map.of("role", "db")).endMetadata().build());
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+      TestCluster.retryOnConflict(() -> cluster.client().nodes().withName("n4")
+          .edit(n -> new NodeBuilder(n).editMetadata().withLabels(Map.of("role", "db")).endMetadata().build()));
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
           assertThat(pods(cluster)).extracting(DaemonSetControllerTest::target).containsExactly("n1"));
     }
   }

@@ -111,7 +111,7 @@ class DeploymentControllerTest {
     cluster.createNamespace(ns);
     try (AutoCloseable kubelet = cluster.autoReady(ns)) {
       cluster.client().apps().deployments().resource(deployment(ns, "web", 4, "nginx:1")).create();
-      await().atMost(Duration.ofSeconds(30)).until(() -> rolledOut(get(ns, "web")));
+      await().atMost(Duration.ofSeconds(90)).until(() -> rolledOut(get(ns, "web")));
       Deployment d = get(ns, "web");
       assertThat(d.getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision", "1");
       assertThat(condition(d, "Available").getStatus()).isEqualTo("True");
@@ -128,7 +128,7 @@ class DeploymentControllerTest {
       // Rolling update: never more than replicas + maxSurge (25% of 4 = 1) pods asked for.
       AtomicInteger maxTotal = new AtomicInteger();
       setImage(ns, "web", "nginx:2");
-      await().atMost(Duration.ofSeconds(40)).until(() -> {
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
         maxTotal.accumulateAndGet(replicaSets(ns).stream().mapToInt(rs -> rs.getSpec().getReplicas()).sum(), Math::max);
         Deployment cur = get(ns, "web");
         return rolledOut(cur) && cur.getStatus().getReplicas() == 4
@@ -148,7 +148,7 @@ class DeploymentControllerTest {
       PodTemplateSpec template = JSON.clone(old.getSpec().getTemplate());
       template.getMetadata().getLabels().remove("pod-template-hash");
       edit(ns, "web", x -> new DeploymentBuilder(x).editSpec().withTemplate(template).endSpec().build());
-      await().atMost(Duration.ofSeconds(40)).until(() -> {
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
         Deployment cur = get(ns, "web");
         return rolledOut(cur) && cur.getStatus().getReplicas() == 4
             && "3".equals(cur.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision"));
@@ -170,10 +170,10 @@ class DeploymentControllerTest {
       Deployment d = deployment(ns, "db", 2, "pg:1");
       d.getSpec().setStrategy(new io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder().withType("Recreate").build());
       cluster.client().apps().deployments().resource(d).create();
-      await().atMost(Duration.ofSeconds(30)).until(() -> rolledOut(get(ns, "db")));
+      await().atMost(Duration.ofSeconds(90)).until(() -> rolledOut(get(ns, "db")));
       setImage(ns, "db", "pg:2");
       // Old and new pods never coexist.
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
         List<Pod> pods = cluster.client().pods().inNamespace(ns).list().getItems();
         long images = pods.stream().map(p -> p.getSpec().getContainers().get(0).getImage()).distinct().count();
         assertThat(images).isLessThanOrEqualTo(1);
@@ -191,22 +191,22 @@ class DeploymentControllerTest {
       Deployment d = deployment(ns, "api", 2, "api:1");
       d.getSpec().setRevisionHistoryLimit(1);
       cluster.client().apps().deployments().resource(d).create();
-      await().atMost(Duration.ofSeconds(30)).until(() -> rolledOut(get(ns, "api")));
+      await().atMost(Duration.ofSeconds(90)).until(() -> rolledOut(get(ns, "api")));
       edit(ns, "api", x -> new DeploymentBuilder(x).editSpec().withPaused(true).endSpec().build());
-      await().atMost(Duration.ofSeconds(10)).until(() -> "DeploymentPaused".equals(condition(get(ns, "api"), "Progressing").getReason()));
+      await().atMost(Duration.ofSeconds(60)).until(() -> "DeploymentPaused".equals(condition(get(ns, "api"), "Progressing").getReason()));
       setImage(ns, "api", "api:2");
       edit(ns, "api", x -> new DeploymentBuilder(x).editSpec().withReplicas(3).endSpec().build());
-      await().atMost(Duration.ofSeconds(20)).until(() -> get(ns, "api").getStatus().getAvailableReplicas() == 3);
+      await().atMost(Duration.ofSeconds(60)).until(() -> get(ns, "api").getStatus().getAvailableReplicas() == 3);
       assertThat(replicaSets(ns)).hasSize(1); // no rollout while paused
 
       edit(ns, "api", x -> new DeploymentBuilder(x).editSpec().withPaused(false).endSpec().build());
-      await().atMost(Duration.ofSeconds(40)).until(() -> {
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
         Deployment cur = get(ns, "api");
         return rolledOut(cur) && cur.getStatus().getReplicas() == 3
             && "NewReplicaSetAvailable".equals(condition(cur, "Progressing").getReason());
       });
       setImage(ns, "api", "api:3");
-      await().atMost(Duration.ofSeconds(40)).until(() -> {
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
         Deployment cur = get(ns, "api");
         // revisionHistoryLimit 1: only the current and one old ReplicaSet remain.
         return rolledOut(cur) && cur.getStatus().getReplicas() == 3 && replicaSets(ns).size() == 2;
@@ -222,13 +222,13 @@ class DeploymentControllerTest {
     Deployment d = deployment(ns, "stuck", 1, "never:ready");
     d.getSpec().setProgressDeadlineSeconds(60);
     cluster.client().apps().deployments().resource(d).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
       Deployment cur = get(ns, "stuck");
       return cur.getStatus() != null && condition(cur, "Progressing") != null;
     });
     assertThat(condition(get(ns, "stuck"), "Available").getStatus()).isEqualTo("False");
     cluster.step(Duration.ofSeconds(61));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       DeploymentCondition c = condition(get(ns, "stuck"), "Progressing");
       assertThat(c.getStatus()).isEqualTo("False");
       assertThat(c.getReason()).isEqualTo("ProgressDeadlineExceeded");
@@ -244,16 +244,16 @@ class DeploymentControllerTest {
         .withType("RollingUpdate").withNewRollingUpdate().withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate().build());
     try (AutoCloseable kubelet = cluster.autoReady(ns)) {
       cluster.client().apps().deployments().resource(d).create();
-      await().atMost(Duration.ofSeconds(30)).until(() -> rolledOut(get(ns, "svc")));
+      await().atMost(Duration.ofSeconds(90)).until(() -> rolledOut(get(ns, "svc")));
     }
     setImage(ns, "svc", "svc:2");
     // The new ReplicaSet got its first surge pod; nobody makes it ready yet.
-    await().atMost(Duration.ofSeconds(20)).until(() -> replicaSets(ns).size() == 2
+    await().atMost(Duration.ofSeconds(60)).until(() -> replicaSets(ns).size() == 2
         && replicaSets(ns).stream().anyMatch(rs -> image(rs).equals("svc:2") && rs.getSpec().getReplicas() == 1));
     cluster.stopControllers();
     cluster.startControllers();
     try (AutoCloseable kubelet = cluster.autoReady(ns)) {
-      await().atMost(Duration.ofSeconds(40)).until(() -> {
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
         Deployment cur = get(ns, "svc");
         return rolledOut(cur) && cur.getStatus().getReplicas() == 4
             && "NewReplicaSetAvailable".equals(condition(cur, "Progressing").getReason());

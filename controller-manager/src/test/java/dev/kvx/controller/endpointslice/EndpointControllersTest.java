@@ -52,7 +52,7 @@ class EndpointControllersTest {
 
       String readyIp = cluster.client().pods().inNamespace("ep").withName("ready").get().getStatus().getPodIP();
       String unreadyIp = cluster.client().pods().inNamespace("ep").withName("unready").get().getStatus().getPodIP();
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
         Endpoints ep = cluster.client().endpoints().inNamespace("ep").withName("web").get();
         assertThat(ep).isNotNull();
         assertThat(ep.getSubsets()).hasSize(1);
@@ -65,7 +65,7 @@ class EndpointControllersTest {
         });
         assertThat(s.getAddresses().get(0).getTargetRef().getName()).isEqualTo("ready");
       });
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
         List<EndpointSlice> slices = cluster.client().discovery().v1().endpointSlices().inNamespace("ep")
             .withLabel("kubernetes.io/service-name", "web").list().getItems();
         assertThat(slices).hasSize(1);
@@ -83,7 +83,7 @@ class EndpointControllersTest {
 
       // The ready pod goes away: both objects follow.
       cluster.client().pods().inNamespace("ep").withName("ready").delete();
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
         Endpoints ep = cluster.client().endpoints().inNamespace("ep").withName("web").get();
         assertThat(ep.getSubsets().get(0).getAddresses()).isNullOrEmpty();
         EndpointSlice slice = cluster.client().discovery().v1().endpointSlices().inNamespace("ep")

@@ -29,7 +29,7 @@ class EventBroadcasterTest {
         recorder.event(cm, EventRecorder.WARNING, "Failed", "it broke");
         recorder.event(cm, EventRecorder.NORMAL, "Fixed", "all good");
       }
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         List<Event> events = cluster.client().v1().events().inNamespace("ev").list().getItems();
         assertThat(events).hasSize(2);
         Event failed = events.stream().filter(e -> e.getReason().equals("Failed")).findFirst().orElseThrow();

@@ -42,7 +42,7 @@ class GarbageCollectorTest {
         .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
         .withNewSpec().withReplicas(2).withNewSelector().withMatchLabels(labels).endSelector()
         .withTemplate(TestCluster.template(labels, "img")).endSpec().build()).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.client().pods().inNamespace(ns).list().getItems().size() == 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client().pods().inNamespace(ns).list().getItems().size() == 2);
     return d;
   }
 
@@ -59,7 +59,7 @@ class GarbageCollectorTest {
     cluster.createNamespace("gc-bg");
     deploy("gc-bg", "web");
     cluster.client().apps().deployments().inNamespace("gc-bg").withName("web").withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> replicaSets("gc-bg") == 0 && pods("gc-bg") == 0);
+    await().atMost(Duration.ofSeconds(90)).until(() -> replicaSets("gc-bg") == 0 && pods("gc-bg") == 0);
   }
 
   @Test
@@ -72,7 +72,7 @@ class GarbageCollectorTest {
     if (marked != null) {
       assertThat(marked.getMetadata().getFinalizers()).contains("foregroundDeletion");
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
+    await().atMost(Duration.ofSeconds(90)).until(() -> {
       Deployment d = cluster.client().apps().deployments().inNamespace("gc-fg").withName("web").get();
       if (d != null) {
         return false;
@@ -88,9 +88,9 @@ class GarbageCollectorTest {
   void orphanDeletionKeepsDependentsWithoutTheOwnerReference() {
     cluster.createNamespace("gc-orphan");
     Deployment d = deploy("gc-orphan", "web");
-    await().atMost(Duration.ofSeconds(10)).until(() -> replicaSets("gc-orphan") == 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> replicaSets("gc-orphan") == 1);
     cluster.client().apps().deployments().inNamespace("gc-orphan").withName("web").withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client().apps().deployments().inNamespace("gc-orphan").withName("web").get() == null);
+    await().atMost(Duration.ofSeconds(90)).until(() -> cluster.client().apps().deployments().inNamespace("gc-orphan").withName("web").get() == null);
     ReplicaSet rs = cluster.client().apps().replicaSets().inNamespace("gc-orphan").list().getItems().get(0);
     assertThat(rs.getMetadata().getOwnerReferences()).noneMatch(r -> r.getUid().equals(d.getMetadata().getUid()));
     assertThat(pods("gc-orphan")).isEqualTo(2);
@@ -113,9 +113,9 @@ class GarbageCollectorTest {
             .withName("never-existed").withUid("00000000-0000-0000-0000-000000000000").build())
         .endMetadata().build();
     cluster.client().configMaps().resource(danglingFromStart).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.client().configMaps().inNamespace("gc-any").withName("dangling").get() == null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client().configMaps().inNamespace("gc-any").withName("dangling").get() == null);
     assertThat(cluster.client().configMaps().inNamespace("gc-any").withName("dependent").get()).isNotNull();
     cluster.client().configMaps().resource(owner).delete();
-    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.client().configMaps().inNamespace("gc-any").withName("dependent").get() == null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client().configMaps().inNamespace("gc-any").withName("dependent").get() == null);
   }
 }

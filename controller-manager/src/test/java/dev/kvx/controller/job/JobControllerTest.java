@@ -63,9 +63,9 @@ class JobControllerTest {
   @Test
   void runsCompletionsWithParallelismToComplete() {
     create("job-complete", "work", j -> j.getSpec().setCompletions(3));
-    cluster.client().batch().v1().jobs().inNamespace("job-complete").withName("work")
-        .edit(j -> new JobBuilder(j).editSpec().withParallelism(2).endSpec().build());
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
+    TestCluster.retryOnConflict(() -> cluster.client().batch().v1().jobs().inNamespace("job-complete").withName("work")
+        .edit(j -> new JobBuilder(j).editSpec().withParallelism(2).endSpec().build()));
+    await().atMost(Duration.ofSeconds(90)).until(() -> {
       List<Pod> active = activePods("job-complete");
       active.forEach(p -> cluster.markTerminated(p, "Succeeded"));
       return condition(get("job-complete", "work"), "Complete") != null;
@@ -77,20 +77,20 @@ class JobControllerTest {
     assertThat(condition(job, "SuccessCriteriaMet").getReason()).isEqualTo("CompletionsReached");
     assertThat(cluster.client().pods().inNamespace("job-complete").list().getItems())
         .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry("batch.kubernetes.io/job-name", "work"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.events("job-complete", "Completed").isEmpty());
+    await().atMost(Duration.ofSeconds(60)).until(() -> !cluster.events("job-complete", "Completed").isEmpty());
   }
 
   @Test
   void failedPodsAreReplacedAfterBackoffUntilTheBackoffLimit() {
     create("job-backoff", "flaky", j -> j.getSpec().setBackoffLimit(1));
-    await().atMost(Duration.ofSeconds(20)).until(() -> activePods("job-backoff").size() == 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> activePods("job-backoff").size() == 1);
     cluster.markTerminated(activePods("job-backoff").get(0), "Failed");
     // The replacement waits for the 10 s backoff, on the controller's clock.
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> activePods("job-backoff").isEmpty());
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60)).until(() -> activePods("job-backoff").isEmpty());
     cluster.step(Duration.ofSeconds(11));
-    await().atMost(Duration.ofSeconds(20)).until(() -> activePods("job-backoff").size() == 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> activePods("job-backoff").size() == 1);
     cluster.markTerminated(activePods("job-backoff").get(0), "Failed");
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Job job = get("job-backoff", "flaky");
       assertThat(condition(job, "FailureTarget")).isNotNull();
       assertThat(condition(job, "Failed")).isNotNull().satisfies(c -> assertThat(c.getReason()).isEqualTo("BackoffLimitExceeded"));
@@ -105,7 +105,7 @@ class JobControllerTest {
       j.getSpec().setParallelism(3);
       j.getSpec().setCompletionMode("Indexed");
     });
-    await().atMost(Duration.ofSeconds(20)).until(() -> activePods("job-indexed").size() == 3);
+    await().atMost(Duration.ofSeconds(60)).until(() -> activePods("job-indexed").size() == 3);
     List<Pod> pods = activePods("job-indexed");
     assertThat(pods).extracting(p -> p.getMetadata().getAnnotations().get("batch.kubernetes.io/job-completion-index"))
         .containsExactlyInAnyOrder("0", "1", "2");
@@ -114,9 +114,9 @@ class JobControllerTest {
     assertThat(one.getSpec().getHostname()).isEqualTo("idx-1");
     assertThat(one.getSpec().getContainers().get(0).getEnv()).anyMatch(e -> e.getName().equals("JOB_COMPLETION_INDEX"));
     cluster.markTerminated(one, "Succeeded");
-    await().atMost(Duration.ofSeconds(20)).until(() -> "1".equals(get("job-indexed", "idx").getStatus().getCompletedIndexes()));
+    await().atMost(Duration.ofSeconds(60)).until(() -> "1".equals(get("job-indexed", "idx").getStatus().getCompletedIndexes()));
     activePods("job-indexed").forEach(p -> cluster.markTerminated(p, "Succeeded"));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Job job = get("job-indexed", "idx");
       assertThat(job.getStatus().getCompletedIndexes()).isEqualTo("0-2");
       assertThat(condition(job, "Complete")).isNotNull();
@@ -126,11 +126,11 @@ class JobControllerTest {
   @Test
   void suspendedJobsRunNothingUntilResumed() {
     create("job-suspend", "later", j -> j.getSpec().setSuspend(true));
-    await().atMost(Duration.ofSeconds(20)).until(() -> condition(get("job-suspend", "later"), "Suspended") != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> condition(get("job-suspend", "later"), "Suspended") != null);
     assertThat(activePods("job-suspend")).isEmpty();
-    cluster.client().batch().v1().jobs().inNamespace("job-suspend").withName("later")
-        .edit(j -> new JobBuilder(j).editSpec().withSuspend(false).endSpec().build());
-    await().atMost(Duration.ofSeconds(20)).until(() -> activePods("job-suspend").size() == 1
+    TestCluster.retryOnConflict(() -> cluster.client().batch().v1().jobs().inNamespace("job-suspend").withName("later")
+        .edit(j -> new JobBuilder(j).editSpec().withSuspend(false).endSpec().build()));
+    await().atMost(Duration.ofSeconds(60)).until(() -> activePods("job-suspend").size() == 1
         && condition(get("job-suspend", "later"), "Suspended") == null);
   }
 
@@ -140,16 +140,16 @@ class JobControllerTest {
       j.getSpec().setActiveDeadlineSeconds(30L);
       j.getSpec().setTtlSecondsAfterFinished(60);
     });
-    await().atMost(Duration.ofSeconds(20)).until(() -> activePods("job-deadline").size() == 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> activePods("job-deadline").size() == 1);
     cluster.step(Duration.ofSeconds(31));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Job job = get("job-deadline", "slow");
       assertThat(condition(job, "Failed")).isNotNull().satisfies(c -> assertThat(c.getReason()).isEqualTo("DeadlineExceeded"));
       assertThat(activePods("job-deadline")).isEmpty();
     });
     cluster.step(Duration.ofSeconds(61));
     // Deleted in the foreground: marked now, removed by the garbage collector (not running here).
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
       Job job = get("job-deadline", "slow");
       return job == null || job.getMetadata().getDeletionTimestamp() != null;
     });

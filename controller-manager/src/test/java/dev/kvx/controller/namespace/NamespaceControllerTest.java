@@ -53,7 +53,7 @@ class NamespaceControllerTest {
         .withFinalizers("example.com/hold").endMetadata().build()).create();
 
     cluster.client().namespaces().withName(name).delete();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
       Namespace ns = cluster.client().namespaces().withName(name).get();
       assertThat(ns.getStatus().getPhase()).isEqualTo("Terminating");
       NamespaceCondition remaining = condition(ns, "NamespaceContentRemaining");
@@ -70,6 +70,6 @@ class NamespaceControllerTest {
 
     cluster.client().configMaps().inNamespace(name).withName("held")
         .edit(cm -> new ConfigMapBuilder(cm).editMetadata().withFinalizers(List.of()).endMetadata().build());
-    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client().namespaces().withName(name).get() == null);
+    await().atMost(Duration.ofSeconds(90)).until(() -> cluster.client().namespaces().withName(name).get() == null);
   }
 }

@@ -35,12 +35,12 @@ class PodGarbageCollectorTest {
       }
       cluster.step(Duration.ofSeconds(21));
       // Two oldest terminated pods go; the pod of the missing node waits out its quarantine.
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
           assertThat(cluster.client().pods().inNamespace("gc").list().getItems()).extracting(p -> p.getMetadata().getName())
               .containsExactlyInAnyOrder("on-alive", "on-gone", "done-2", "done-3"));
       cluster.step(Duration.ofSeconds(41));
       cluster.step(Duration.ofSeconds(21));
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.client().pods().inNamespace("gc").withName("on-gone").get() == null);
+      await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client().pods().inNamespace("gc").withName("on-gone").get() == null);
       assertThat(cluster.client().pods().inNamespace("gc").withName("on-alive").get()).isNotNull();
     }
   }

@@ -62,7 +62,7 @@ class ReplicaSetControllerTest {
     cluster.createNamespace("rs-scale");
     ReplicaSet rs = cluster.client().apps().replicaSets().resource(replicaSet("rs-scale", "web", 5, 0)).create();
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> pods("rs-scale", "web").size() == 5);
+    await().atMost(Duration.ofSeconds(60)).until(() -> pods("rs-scale", "web").size() == 5);
     // Never more than asked for, even while the cache lags behind the creates.
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> pods("rs-scale", "web").size() == 5);
     for (Pod p : pods("rs-scale", "web")) {
@@ -72,31 +72,35 @@ class ReplicaSetControllerTest {
       assertThat(ref.getKind()).isEqualTo("ReplicaSet");
       assertThat(ref.getBlockOwnerDeletion()).isTrue();
     }
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       ReplicaSet cur = get("rs-scale", "web");
+      assertThat(cur.getStatus()).isNotNull();
       assertThat(cur.getStatus().getReplicas()).isEqualTo(5);
       assertThat(cur.getStatus().getFullyLabeledReplicas()).isEqualTo(5);
       assertThat(cur.getStatus().getObservedGeneration()).isEqualTo(cur.getMetadata().getGeneration());
     });
 
     cluster.markAllReady("rs-scale");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       ReplicaSet cur = get("rs-scale", "web");
       assertThat(cur.getStatus().getReadyReplicas()).isEqualTo(5);
       assertThat(cur.getStatus().getAvailableReplicas()).isEqualTo(5);
     });
 
     // Scale down to 2: an unready pod goes before ready ones.
-    Pod unready = cluster.client().pods().inNamespace("rs-scale").resource(pods("rs-scale", "web").get(0)).get();
-    unready.getStatus().setConditions(List.of());
-    cluster.client().pods().resource(unready).updateStatus();
-    cluster.client().apps().replicaSets().inNamespace("rs-scale").withName("web")
-        .edit(r -> new ReplicaSetBuilder(r).editSpec().withReplicas(2).endSpec().build());
-    await().atMost(Duration.ofSeconds(20)).until(() -> pods("rs-scale", "web").size() == 2);
+    String unreadyName = pods("rs-scale", "web").get(0).getMetadata().getName();
+    Pod unready = TestCluster.retryOnConflict(() -> {
+      Pod p = cluster.client().pods().inNamespace("rs-scale").withName(unreadyName).get();
+      p.getStatus().setConditions(List.of());
+      return cluster.client().pods().resource(p).updateStatus();
+    });
+    TestCluster.retryOnConflict(() -> cluster.client().apps().replicaSets().inNamespace("rs-scale").withName("web")
+        .edit(r -> new ReplicaSetBuilder(r).editSpec().withReplicas(2).endSpec().build()));
+    await().atMost(Duration.ofSeconds(60)).until(() -> pods("rs-scale", "web").size() == 2);
     assertThat(pods("rs-scale", "web")).extracting(p -> p.getMetadata().getName())
         .doesNotContain(unready.getMetadata().getName());
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("rs-scale", "web").getStatus().getReplicas()).isEqualTo(2));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get("rs-scale", "web").getStatus().getReplicas()).isEqualTo(2));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(cluster.events("rs-scale", "SuccessfulCreate")).isNotEmpty();
       assertThat(cluster.events("rs-scale", "SuccessfulDelete")).isNotEmpty();
     });
@@ -106,11 +110,11 @@ class ReplicaSetControllerTest {
   void replacesDeletedAndTerminatedPods() {
     cluster.createNamespace("rs-replace");
     cluster.client().apps().replicaSets().resource(replicaSet("rs-replace", "api", 2, 0)).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> pods("rs-replace", "api").size() == 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> pods("rs-replace", "api").size() == 2);
     List<Pod> original = pods("rs-replace", "api");
     cluster.client().pods().resource(original.get(0)).delete();
     cluster.markTerminated(original.get(1), "Failed");
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(pods("rs-replace", "api"))
             .filteredOn(p -> p.getStatus() == null || !"Failed".equals(p.getStatus().getPhase()))
             .hasSize(2)
@@ -127,17 +131,17 @@ class ReplicaSetControllerTest {
         .build()).create();
     ReplicaSet rs = cluster.client().apps().replicaSets().resource(replicaSet("rs-adopt", "db", 2, 0)).create();
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> pods("rs-adopt", "db").size() == 2);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).until(() -> pods("rs-adopt", "db").size() == 2);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Pod adopted = cluster.client().pods().inNamespace("rs-adopt").withName("orphan").get();
       assertThat(Owners.isControlledBy(adopted, rs)).isTrue();
     });
     assertThat(pods("rs-adopt", "db")).extracting(p -> p.getMetadata().getName()).contains("orphan");
 
     // Relabel the adopted pod: it is released and replaced.
-    cluster.client().pods().inNamespace("rs-adopt").withName("orphan")
-        .edit(p -> new PodBuilder(p).editMetadata().withLabels(Map.of("app", "other")).endMetadata().build());
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    TestCluster.retryOnConflict(() -> cluster.client().pods().inNamespace("rs-adopt").withName("orphan")
+        .edit(p -> new PodBuilder(p).editMetadata().withLabels(Map.of("app", "other")).endMetadata().build()));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Pod released = cluster.client().pods().inNamespace("rs-adopt").withName("orphan").get();
       assertThat(released.getMetadata().getOwnerReferences()).isNullOrEmpty();
       assertThat(pods("rs-adopt", "db")).hasSize(2);
@@ -149,15 +153,16 @@ class ReplicaSetControllerTest {
   void availabilityWaitsForMinReadySecondsOnTheInjectedClock() {
     cluster.createNamespace("rs-minready");
     cluster.client().apps().replicaSets().resource(replicaSet("rs-minready", "slow", 1, 300)).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> pods("rs-minready", "slow").size() == 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> pods("rs-minready", "slow").size() == 1);
     cluster.markAllReady("rs-minready");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       ReplicaSet cur = get("rs-minready", "slow");
+      assertThat(cur.getStatus()).isNotNull();
       assertThat(cur.getStatus().getReadyReplicas()).isEqualTo(1);
       assertThat(cur.getStatus().getAvailableReplicas()).isZero();
     });
     cluster.step(Duration.ofSeconds(301));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(get("rs-minready", "slow").getStatus().getAvailableReplicas()).isEqualTo(1));
   }
 }

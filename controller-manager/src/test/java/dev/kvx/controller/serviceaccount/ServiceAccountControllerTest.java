@@ -14,11 +14,11 @@ class ServiceAccountControllerTest {
   @Test
   void everyNamespaceGetsADefaultServiceAccountBackEvenAfterItsDeletion() throws Exception {
     try (TestCluster cluster = TestCluster.start(dir, ServiceAccountController.DESCRIPTOR)) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.client().serviceAccounts().inNamespace("kube-system").withName("default").get() != null);
+      await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client().serviceAccounts().inNamespace("kube-system").withName("default").get() != null);
       cluster.createNamespace("sa-new");
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.client().serviceAccounts().inNamespace("sa-new").withName("default").get() != null);
+      await().atMost(Duration.ofSeconds(60)).until(() -> cluster.client().serviceAccounts().inNamespace("sa-new").withName("default").get() != null);
       cluster.client().serviceAccounts().inNamespace("sa-new").withName("default").delete();
-      await().atMost(Duration.ofSeconds(20)).until(() -> {
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
         var sa = cluster.client().serviceAccounts().inNamespace("sa-new").withName("default").get();
         return sa != null && sa.getMetadata().getDeletionTimestamp() == null;
       });

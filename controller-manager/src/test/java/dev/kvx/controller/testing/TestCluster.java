@@ -243,12 +243,13 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
-  private static <T> T retryOnConflict(java.util.function.Supplier<T> write) {
+  /** Runs a user's write again on 409, as kubectl does when a controller wrote meanwhile. */
+  public static <T> T retryOnConflict(java.util.function.Supplier<T> write) {
     for (int i = 0; ; i++) {
       try {
         return write.get();
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || i >= 10) {
+        if (e.getCode() != 409 || i >= 50) {
           throw e;
         }
       }
