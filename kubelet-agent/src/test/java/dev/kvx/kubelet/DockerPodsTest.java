@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.BufferedReader;
@@ -288,6 +289,7 @@ class DockerPodsTest {
         .addNewEnv().withName("POD").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv()
         .addNewEnv().withName("GREETING").withValue("hello-$(POD)").endEnv()
         .addNewEnvFrom().withNewConfigMapRef().withName("settings").endConfigMapRef().withPrefix("CM_").endEnvFrom()
+        .withNewResources().addToLimits("memory", new Quantity("64Mi")).addToLimits("cpu", new Quantity("500m")).endResources()
         .addNewVolumeMount().withName("cm").withMountPath("/etc/cm").endVolumeMount()
         .addNewVolumeMount().withName("sec").withMountPath("/etc/sec").withReadOnly(true).endVolumeMount()
         .addNewVolumeMount().withName("info").withMountPath("/etc/info").endVolumeMount()
@@ -300,6 +302,14 @@ class DockerPodsTest {
             .isEqualTo("blue s3cret configured hello-configured\nline1\nline2\ns3cret\napp=\"demo\"\nhi\n"));
     assertThat(kubelet.exec(NS, "configured", "c", List.of("sh", "-c", "echo $CM_color"), null, "v5.channel.k8s.io").stdout())
         .isEqualTo("blue\n");
+    // limits become the container's cgroup settings
+    Pod p = get("configured");
+    assertThat(p.getStatus().getQosClass()).isEqualTo("Guaranteed");
+    String id = status(p, "c").getContainerID().substring("docker://".length());
+    var host = docker.inspectContainerCmd(id).exec().getHostConfig();
+    assertThat(host.getMemory()).isEqualTo(64L * 1024 * 1024);
+    assertThat(host.getCpuQuota()).isEqualTo(50_000L);
+    assertThat(host.getCpuPeriod()).isEqualTo(100_000L);
   }
 
   @Test
