@@ -54,13 +54,15 @@ import org.slf4j.LoggerFactory;
  * logs and exec. Components talk only through the API server: everything here is an API client.
  *
  * <p>{@link #start} does the blocking set-up (files, Docker, certificates) on worker threads and
- * completes once the port listens and the nodes are registering; {@link #close} stops the agent
- * and leaves the containers running, as stopping the kubelet does (a restarted agent adopts them).
+ * completes once the port listens and the nodes are registering; {@link #close} stops the agent and
+ * leaves the containers running, as stopping the kubelet does (a restarted agent adopts them).
  */
 public final class KubeletAgent {
   private static final Logger LOG = LoggerFactory.getLogger(KubeletAgent.class);
+
   /** The user agent of the agent's API calls. */
-  public static final String USER_AGENT = "kubelet/" + NodeSettings.KUBELET_VERSION + " (linux) kvx";
+  public static final String USER_AGENT =
+      "kubelet/" + NodeSettings.KUBELET_VERSION + " (linux) kvx";
 
   private final Vertx vertx;
   private final KubeletOptions options;
@@ -86,10 +88,14 @@ public final class KubeletAgent {
     Objects.requireNonNull(options.nodeName(), "node name");
     Objects.requireNonNull(options.rootDir(), "root dir");
     if (options.nodes() > 1 && options.runtime() != KubeletOptions.Runtime.SIMULATED) {
-      return Future.failedFuture(new IllegalArgumentException("--nodes > 1 needs --runtime=simulated"));
+      return Future.failedFuture(
+          new IllegalArgumentException("--nodes > 1 needs --runtime=simulated"));
     }
     KubeletAgent agent = new KubeletAgent(vertx, options);
-    return agent.startUp().map(v -> agent).recover(e -> agent.close().transform(ignored -> Future.failedFuture(e)));
+    return agent
+        .startUp()
+        .map(v -> agent)
+        .recover(e -> agent.close().transform(ignored -> Future.failedFuture(e)));
   }
 
   private Future<Void> startUp() {
@@ -97,51 +103,92 @@ public final class KubeletAgent {
     Clock clock = Clock.system();
     String nodeIp = options.nodeIp() != null ? options.nodeIp() : MachineInfo.detectNodeIp();
     return vertx
-        .executeBlocking(() -> {
-          Files.createDirectories(options.rootDir());
-          client = KubeClients.fromKubeconfig(options.kubeconfig(), USER_AGENT, vertx);
-          Path[] cert = options.tlsCertFile() != null
-              ? new Path[] {options.tlsCertFile(), options.tlsPrivateKeyFile()}
-              : ServingCertificate.ensure(options.rootDir(), options.nodeName(), List.of(nodeIp));
-          return new Tls(cert[0], cert[1], clientCa(client.getConfiguration()));
-        }, false)
-        .compose(tls -> {
-          server = new KubeletServer(options.address(), options.port(), tls.cert(), tls.key(), tls.clientCa(), checks,
-              metrics.registry(), router -> KubeletRoutes.mount(router, vertx, this::findPod));
-          return vertx.deployVerticle(server);
-        })
-        .compose(id -> {
-          serverDeployment = id;
-          return vertx.executeBlocking(() -> {
-            startNodes(kubeletMetrics, clock, nodeIp, server.actualPort());
-            return null;
-          }, false);
-        })
-        .onSuccess(v -> LOG.info("kubelet-agent serving on https://{}:{} for node(s) {}", options.address(),
-            server.actualPort(), String.join(",", nodes.keySet())))
+        .executeBlocking(
+            () -> {
+              Files.createDirectories(options.rootDir());
+              client = KubeClients.fromKubeconfig(options.kubeconfig(), USER_AGENT, vertx);
+              Path[] cert =
+                  options.tlsCertFile() != null
+                      ? new Path[] {options.tlsCertFile(), options.tlsPrivateKeyFile()}
+                      : ServingCertificate.ensure(
+                          options.rootDir(), options.nodeName(), List.of(nodeIp));
+              return new Tls(cert[0], cert[1], clientCa(client.getConfiguration()));
+            },
+            false)
+        .compose(
+            tls -> {
+              server =
+                  new KubeletServer(
+                      options.address(),
+                      options.port(),
+                      tls.cert(),
+                      tls.key(),
+                      tls.clientCa(),
+                      checks,
+                      metrics.registry(),
+                      router -> KubeletRoutes.mount(router, vertx, this::findPod));
+              return vertx.deployVerticle(server);
+            })
+        .compose(
+            id -> {
+              serverDeployment = id;
+              return vertx.executeBlocking(
+                  () -> {
+                    startNodes(kubeletMetrics, clock, nodeIp, server.actualPort());
+                    return null;
+                  },
+                  false);
+            })
+        .onSuccess(
+            v ->
+                LOG.info(
+                    "kubelet-agent serving on https://{}:{} for node(s) {}",
+                    options.address(),
+                    server.actualPort(),
+                    String.join(",", nodes.keySet())))
         .mapEmpty();
   }
 
-  private void startNodes(KubeletMetrics kubeletMetrics, Clock clock, String nodeIp, int port) throws IOException {
+  private void startNodes(KubeletMetrics kubeletMetrics, Clock clock, String nodeIp, int port)
+      throws IOException {
     boolean simulated = options.runtime() == KubeletOptions.Runtime.SIMULATED;
     MachineInfo machine = MachineInfo.detect(options.rootDir());
-    Map<String, String> capacity = NodeResources.capacity(machine, options.cpu(), options.memory(),
-        options.ephemeralStorage(), options.maxPods());
+    Map<String, String> capacity =
+        NodeResources.capacity(
+            machine,
+            options.cpu(),
+            options.memory(),
+            options.ephemeralStorage(),
+            options.maxPods());
     Map<String, String> allocatable = NodeResources.allocatable(capacity);
     int nodeCount = options.nodeNames().size();
-    ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(
-        Math.max(2, Math.min(8, nodeCount)), threads("kubelet-heartbeat"));
-    // Docker syncs block for as long as a stop takes: a thread per busy pod, as a goroutine per pod.
+    ScheduledExecutorService heartbeats =
+        Executors.newScheduledThreadPool(
+            Math.max(2, Math.min(8, nodeCount)), threads("kubelet-heartbeat"));
+    // Docker syncs block for as long as a stop takes: a thread per busy pod, as a goroutine per
+    // pod.
     // Simulated syncs only wait for the API server: a bounded pool serves hundreds of nodes.
-    ExecutorService podWorkers = simulated
-        ? Executors.newFixedThreadPool(16, threads("kubelet-pod-worker"))
-        : Executors.newCachedThreadPool(threads("kubelet-pod-worker"));
+    ExecutorService podWorkers =
+        simulated
+            ? Executors.newFixedThreadPool(16, threads("kubelet-pod-worker"))
+            : Executors.newCachedThreadPool(threads("kubelet-pod-worker"));
     ExecutorService probeThreads = Executors.newCachedThreadPool(threads("kubelet-prober"));
     ExecutorService killThreads = Executors.newCachedThreadPool(threads("kubelet-kill"));
     ExecutorService eventThread = Executors.newSingleThreadExecutor(threads("kubelet-events"));
     executors.addAll(List.of(heartbeats, podWorkers, probeThreads, killThreads, eventThread));
-    NodeAgent.Shared shared = new NodeAgent.Shared(client, clock, kubeletMetrics, options.timings(), heartbeats,
-        podWorkers, probeThreads, killThreads, eventThread, options.rootDir(), simulated);
+    NodeAgent.Shared shared =
+        new NodeAgent.Shared(
+            client,
+            clock,
+            kubeletMetrics,
+            options.timings(),
+            heartbeats,
+            podWorkers,
+            probeThreads,
+            killThreads,
+            eventThread,
+            options.rootDir(),
+            simulated);
 
     RuntimeVersion version;
     if (!simulated) {
@@ -149,58 +196,83 @@ public final class KubeletAgent {
       try {
         version = new RuntimeVersion("docker", docker.versionCmd().exec().getVersion());
       } catch (RuntimeException e) {
-        throw new IllegalStateException("Docker engine not reachable (" + e.getMessage()
-            + "): start dockerd or pass --docker-host, or use --runtime=simulated", e);
+        throw new IllegalStateException(
+            "Docker engine not reachable ("
+                + e.getMessage()
+                + "): start dockerd or pass --docker-host, or use --runtime=simulated",
+            e);
       }
     } else {
       version = new RuntimeVersion(SimulatedRuntime.RUNTIME_NAME, "0.1.0");
     }
     int index = 0;
     for (String name : options.nodeNames()) {
-      ContainerRuntime raw = simulated
-          ? new SimulatedRuntime(name, new PodIpRange(index), clock, options.simulatedRunningDelay(),
-              options.simulatedCompleteDelay())
-          : new DockerRuntime(docker, name, options.sandboxImage(), options.sandboxCommand(), false);
+      ContainerRuntime raw =
+          simulated
+              ? new SimulatedRuntime(
+                  name,
+                  new PodIpRange(index),
+                  clock,
+                  options.simulatedRunningDelay(),
+                  options.simulatedCompleteDelay())
+              : new DockerRuntime(
+                  docker, name, options.sandboxImage(), options.sandboxCommand(), false);
       ContainerRuntime runtime = new InstrumentedRuntime(raw, kubeletMetrics);
-      NodeHealth health = simulated ? NodeHealth.healthy() : new HostNodeHealth(runtime, options.rootDir());
-      NodeSettings settings = new NodeSettings(name, nodeIp, name, options.nodeLabels(), capacity, allocatable,
-          simulated ? new PodIpRange(index).cidr() : null, version, port, machine);
+      NodeHealth health =
+          simulated ? NodeHealth.healthy() : new HostNodeHealth(runtime, options.rootDir());
+      NodeSettings settings =
+          new NodeSettings(
+              name,
+              nodeIp,
+              name,
+              options.nodeLabels(),
+              capacity,
+              allocatable,
+              simulated ? new PodIpRange(index).cidr() : null,
+              version,
+              port,
+              machine);
       nodes.put(name, new NodeAgent(settings, runtime, health, shared));
       index++;
     }
-    checks.add("node-registered", HealthCheck.of(() -> nodes.values().stream().allMatch(NodeAgent::registered)));
+    checks.add(
+        "node-registered",
+        HealthCheck.of(() -> nodes.values().stream().allMatch(NodeAgent::registered)));
     checks.addReadyz("pods-synced", HealthCheck.of(() -> informer != null && informer.hasSynced()));
 
-    // One pod informer for the process: a field selector for one node, else all pods dispatched by node.
+    // One pod informer for the process: a field selector for one node, else all pods dispatched by
+    // node.
     var podsOp = client.pods().inAnyNamespace();
-    informer = nodeCount == 1
-        ? podsOp.withField("spec.nodeName", options.nodeNames().get(0)).runnableInformer(0)
-        : podsOp.runnableInformer(0);
-    informer.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        NodeAgent node = nodeOf(pod);
-        if (node != null) {
-          node.podUpdated(pod);
-        }
-      }
+    informer =
+        nodeCount == 1
+            ? podsOp.withField("spec.nodeName", options.nodeNames().get(0)).runnableInformer(0)
+            : podsOp.runnableInformer(0);
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod pod) {
+            NodeAgent node = nodeOf(pod);
+            if (node != null) {
+              node.podUpdated(pod);
+            }
+          }
 
-      @Override
-      public void onUpdate(Pod oldPod, Pod pod) {
-        NodeAgent node = nodeOf(pod);
-        if (node != null) {
-          node.podUpdated(pod);
-        }
-      }
+          @Override
+          public void onUpdate(Pod oldPod, Pod pod) {
+            NodeAgent node = nodeOf(pod);
+            if (node != null) {
+              node.podUpdated(pod);
+            }
+          }
 
-      @Override
-      public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-        NodeAgent node = nodeOf(pod);
-        if (node != null) {
-          node.podRemoved(pod);
-        }
-      }
-    });
+          @Override
+          public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+            NodeAgent node = nodeOf(pod);
+            if (node != null) {
+              node.podRemoved(pod);
+            }
+          }
+        });
     informer.start();
     for (NodeAgent node : nodes.values()) {
       node.start(informer::hasSynced);
@@ -265,29 +337,38 @@ public final class KubeletAgent {
 
   /** Stops the agent (containers keep running). */
   public Future<Void> close() {
-    return vertx.executeBlocking(() -> {
-      if (informer != null) {
-        informer.stop();
-      }
-      nodes.values().forEach(NodeAgent::close);
-      // Let syncs in flight finish their runtime calls (a stop may take its grace period) before
-      // interrupting what is left.
-      for (ExecutorService e : executors) {
-        e.shutdown();
-      }
-      for (ExecutorService e : executors) {
-        if (!e.awaitTermination(3, TimeUnit.SECONDS)) {
-          e.shutdownNow();
-        }
-      }
-      if (docker != null) {
-        docker.close();
-      }
-      if (client != null) {
-        client.close();
-      }
-      return null;
-    }, false).compose(v -> serverDeployment == null ? Future.succeededFuture() : vertx.undeploy(serverDeployment))
+    return vertx
+        .executeBlocking(
+            () -> {
+              if (informer != null) {
+                informer.stop();
+              }
+              nodes.values().forEach(NodeAgent::close);
+              // Let syncs in flight finish their runtime calls (a stop may take its grace period)
+              // before
+              // interrupting what is left.
+              for (ExecutorService e : executors) {
+                e.shutdown();
+              }
+              for (ExecutorService e : executors) {
+                if (!e.awaitTermination(3, TimeUnit.SECONDS)) {
+                  e.shutdownNow();
+                }
+              }
+              if (docker != null) {
+                docker.close();
+              }
+              if (client != null) {
+                client.close();
+              }
+              return null;
+            },
+            false)
+        .compose(
+            v ->
+                serverDeployment == null
+                    ? Future.succeededFuture()
+                    : vertx.undeploy(serverDeployment))
         .onComplete(v -> metrics.close())
         .mapEmpty();
   }

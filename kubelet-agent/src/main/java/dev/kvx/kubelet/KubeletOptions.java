@@ -20,6 +20,7 @@ public final class KubeletOptions {
 
   public static final int DEFAULT_PORT = 10250;
   public static final int DEFAULT_MAX_PODS = 110;
+
   /** Upstream's default sandbox image; tests and offline machines use a local busybox image. */
   public static final String DEFAULT_SANDBOX_IMAGE = "registry.k8s.io/pause:3.10";
 

@@ -47,22 +47,43 @@ public record KubeletTimings(
 
   public KubeletTimings withCrashLoopBackOff(Duration initial, Duration max) {
     return new KubeletTimings(
-        plegRelistPeriod, podResyncPeriod, nodeStatusUpdateFrequency, nodeStatusReportFrequency,
-        nodeLeaseRenewInterval, nodeLeaseDurationSeconds, initial, max, imagePullBackOffInitial,
+        plegRelistPeriod,
+        podResyncPeriod,
+        nodeStatusUpdateFrequency,
+        nodeStatusReportFrequency,
+        nodeLeaseRenewInterval,
+        nodeLeaseDurationSeconds,
+        initial,
+        max,
+        imagePullBackOffInitial,
         imagePullBackOffMax);
   }
 
   public KubeletTimings withPlegRelistPeriod(Duration period) {
     return new KubeletTimings(
-        period, podResyncPeriod, nodeStatusUpdateFrequency, nodeStatusReportFrequency,
-        nodeLeaseRenewInterval, nodeLeaseDurationSeconds, crashLoopBackOffInitial,
-        crashLoopBackOffMax, imagePullBackOffInitial, imagePullBackOffMax);
+        period,
+        podResyncPeriod,
+        nodeStatusUpdateFrequency,
+        nodeStatusReportFrequency,
+        nodeLeaseRenewInterval,
+        nodeLeaseDurationSeconds,
+        crashLoopBackOffInitial,
+        crashLoopBackOffMax,
+        imagePullBackOffInitial,
+        imagePullBackOffMax);
   }
 
   public KubeletTimings withNodeStatus(Duration update, Duration report, Duration leaseRenew) {
     return new KubeletTimings(
-        plegRelistPeriod, podResyncPeriod, update, report, leaseRenew, nodeLeaseDurationSeconds,
-        crashLoopBackOffInitial, crashLoopBackOffMax, imagePullBackOffInitial,
+        plegRelistPeriod,
+        podResyncPeriod,
+        update,
+        report,
+        leaseRenew,
+        nodeLeaseDurationSeconds,
+        crashLoopBackOffInitial,
+        crashLoopBackOffMax,
+        imagePullBackOffInitial,
         imagePullBackOffMax);
   }
 }

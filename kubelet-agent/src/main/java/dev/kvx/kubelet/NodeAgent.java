@@ -40,9 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node's kubelet: registration and heartbeats (Node status, Lease), the pod workers with
- * their syncer, the PLEG relist and the probes, wired over one container runtime. The process
- * ({@link KubeletAgent}) feeds it the node's pods from its informer and shares its threads.
+ * One node's kubelet: registration and heartbeats (Node status, Lease), the pod workers with their
+ * syncer, the PLEG relist and the probes, wired over one container runtime. The process ({@link
+ * KubeletAgent}) feeds it the node's pods from its informer and shares its threads.
  */
 public final class NodeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
@@ -81,38 +81,60 @@ public final class NodeAgent implements AutoCloseable {
     this.runtime = runtime;
     KubernetesClient client = shared.client();
     KubeletTimings t = shared.timings();
-    this.nodeStatus = new NodeStatusManager(client, settings, health, shared.clock(), t.nodeStatusReportFrequency());
-    this.lease = new NodeLeaseController(client, name,
-        () -> nodeStatus.node() == null ? null : nodeStatus.node().getMetadata().getUid(),
-        t.nodeLeaseDurationSeconds(), shared.clock());
-    EventRecorder events = shared.simulated()
-        ? EventRecorder.discarding()
-        : new EventRecorder(client, name, shared.clock(), shared.eventThread());
+    this.nodeStatus =
+        new NodeStatusManager(
+            client, settings, health, shared.clock(), t.nodeStatusReportFrequency());
+    this.lease =
+        new NodeLeaseController(
+            client,
+            name,
+            () -> nodeStatus.node() == null ? null : nodeStatus.node().getMetadata().getUid(),
+            t.nodeLeaseDurationSeconds(),
+            shared.clock());
+    EventRecorder events =
+        shared.simulated()
+            ? EventRecorder.discarding()
+            : new EventRecorder(client, name, shared.clock(), shared.eventThread());
     PodContext context = new PodContext(name, settings.internalIp(), settings.allocatable());
     ConfigSource configSource = ConfigSource.of(client);
     HandlerRunner handlers = shared.simulated() ? null : new HandlerRunner(runtime);
     PodWorkers[] self = new PodWorkers[1];
-    this.probes = shared.simulated() ? null
-        : new ProbeManager(handlers, shared.heartbeats(), shared.probeThreads(), events, uid -> self[0].enqueue(uid));
-    PodSyncer syncer = new PodSyncer(new PodSyncer.Deps(
-        runtime,
-        shared.simulated() ? SimulatedRuntime.RUNTIME_NAME : "docker",
-        pods,
-        new PodStatusManager(client),
-        shared.simulated() ? null : new VolumeManager(shared.rootDir(), configSource, client),
-        new ImageManager(runtime, events,
-            new BackOff(shared.clock(), t.imagePullBackOffInitial(), t.imagePullBackOffMax()), shared.clock()),
-        new ContainerConfigFactory(new EnvResolver(configSource)),
-        probes,
-        handlers,
-        new PodKiller(runtime, handlers, events, shared.killThreads()),
-        events,
-        new BackOff(shared.clock(), t.crashLoopBackOffInitial(), t.crashLoopBackOffMax()),
-        shared.clock(),
-        context,
-        shared.metrics(),
-        t.podResyncPeriod(),
-        uid -> self[0].forget(uid)));
+    this.probes =
+        shared.simulated()
+            ? null
+            : new ProbeManager(
+                handlers,
+                shared.heartbeats(),
+                shared.probeThreads(),
+                events,
+                uid -> self[0].enqueue(uid));
+    PodSyncer syncer =
+        new PodSyncer(
+            new PodSyncer.Deps(
+                runtime,
+                shared.simulated() ? SimulatedRuntime.RUNTIME_NAME : "docker",
+                pods,
+                new PodStatusManager(client),
+                shared.simulated()
+                    ? null
+                    : new VolumeManager(shared.rootDir(), configSource, client),
+                new ImageManager(
+                    runtime,
+                    events,
+                    new BackOff(
+                        shared.clock(), t.imagePullBackOffInitial(), t.imagePullBackOffMax()),
+                    shared.clock()),
+                new ContainerConfigFactory(new EnvResolver(configSource)),
+                probes,
+                handlers,
+                new PodKiller(runtime, handlers, events, shared.killThreads()),
+                events,
+                new BackOff(shared.clock(), t.crashLoopBackOffInitial(), t.crashLoopBackOffMax()),
+                shared.clock(),
+                context,
+                shared.metrics(),
+                t.podResyncPeriod(),
+                uid -> self[0].forget(uid)));
     this.workers = new PodWorkers(shared.podWorkerThreads(), shared.clock(), syncer);
     self[0] = workers;
     this.pleg = new Pleg(runtime, name, shared.metrics(), workers::enqueue);
@@ -137,8 +159,8 @@ public final class NodeAgent implements AutoCloseable {
 
   /**
    * Registers the node (retrying with back-off until the API server accepts it), then starts the
-   * heartbeats (the first Lease renewal creates the Lease); the PLEG starts once {@code podsSynced} (its first relist removes orphans, which
-   * needs the full list of the node's pods).
+   * heartbeats (the first Lease renewal creates the Lease); the PLEG starts once {@code podsSynced}
+   * (its first relist removes orphans, which needs the full list of the node's pods).
    */
   void start(BooleanSupplier podsSynced) {
     shared.heartbeats().execute(() -> register(Duration.ofMillis(500), podsSynced));
@@ -152,9 +174,18 @@ public final class NodeAgent implements AutoCloseable {
       nodeStatus.register();
       registered = true;
     } catch (RuntimeException e) {
-      Duration next = retry.multipliedBy(2).compareTo(REGISTER_RETRY_MAX) > 0 ? REGISTER_RETRY_MAX : retry.multipliedBy(2);
-      LOG.warn("Unable to register node {} with the API server, retrying in {} ms: {}", name, retry.toMillis(), e.toString());
-      shared.heartbeats().schedule(() -> register(next, podsSynced), retry.toMillis(), TimeUnit.MILLISECONDS);
+      Duration next =
+          retry.multipliedBy(2).compareTo(REGISTER_RETRY_MAX) > 0
+              ? REGISTER_RETRY_MAX
+              : retry.multipliedBy(2);
+      LOG.warn(
+          "Unable to register node {} with the API server, retrying in {} ms: {}",
+          name,
+          retry.toMillis(),
+          e.toString());
+      shared
+          .heartbeats()
+          .schedule(() -> register(next, podsSynced), retry.toMillis(), TimeUnit.MILLISECONDS);
       return;
     }
     KubeletTimings t = shared.timings();
@@ -164,16 +195,36 @@ public final class NodeAgent implements AutoCloseable {
       if (closed) {
         return;
       }
-      loops.add(shared.heartbeats().scheduleWithFixedDelay(
-          guarded("lease", lease::renew), jitter, t.nodeLeaseRenewInterval().toMillis(), TimeUnit.MILLISECONDS));
-      loops.add(shared.heartbeats().scheduleWithFixedDelay(
-          guarded("node status", nodeStatus::update), jitter, t.nodeStatusUpdateFrequency().toMillis(), TimeUnit.MILLISECONDS));
-      loops.add(shared.heartbeats().scheduleWithFixedDelay(
-          guarded("relist", () -> {
-            if (podsSynced.getAsBoolean()) {
-              pleg.relist();
-            }
-          }), 0, t.plegRelistPeriod().toMillis(), TimeUnit.MILLISECONDS));
+      loops.add(
+          shared
+              .heartbeats()
+              .scheduleWithFixedDelay(
+                  guarded("lease", lease::renew),
+                  jitter,
+                  t.nodeLeaseRenewInterval().toMillis(),
+                  TimeUnit.MILLISECONDS));
+      loops.add(
+          shared
+              .heartbeats()
+              .scheduleWithFixedDelay(
+                  guarded("node status", nodeStatus::update),
+                  jitter,
+                  t.nodeStatusUpdateFrequency().toMillis(),
+                  TimeUnit.MILLISECONDS));
+      loops.add(
+          shared
+              .heartbeats()
+              .scheduleWithFixedDelay(
+                  guarded(
+                      "relist",
+                      () -> {
+                        if (podsSynced.getAsBoolean()) {
+                          pleg.relist();
+                        }
+                      }),
+                  0,
+                  t.plegRelistPeriod().toMillis(),
+                  TimeUnit.MILLISECONDS));
     }
   }
 

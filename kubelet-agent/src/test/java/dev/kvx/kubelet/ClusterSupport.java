@@ -22,9 +22,10 @@ public final class ClusterSupport implements AutoCloseable {
 
   public ClusterSupport(Path dir) throws Exception {
     server = ApiServer.start(vertx, ApiServerOptions.forTest(dir.resolve("apiserver"))).await();
-    client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig())))
-        .build();
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig())))
+            .build();
   }
 
   public Path kubeconfig() {
@@ -40,9 +41,11 @@ public final class ClusterSupport implements AutoCloseable {
         .address("127.0.0.1")
         .port(0)
         .nodeIp("127.0.0.1")
-        .timings(KubeletTimings.upstream()
-            .withPlegRelistPeriod(Duration.ofMillis(300))
-            .withNodeStatus(Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(2)));
+        .timings(
+            KubeletTimings.upstream()
+                .withPlegRelistPeriod(Duration.ofMillis(300))
+                .withNodeStatus(
+                    Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(2)));
   }
 
   public KubeletAgent startAgent(KubeletOptions options) {

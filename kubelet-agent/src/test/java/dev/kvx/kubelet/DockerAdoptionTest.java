@@ -48,33 +48,71 @@ class DockerAdoptionTest {
   }
 
   private KubeletAgent start() {
-    return cluster.startAgent(cluster.agentOptions(node, dir.resolve("agent"))
-        .sandboxImage(DockerSupport.IMAGE)
-        .sandboxCommand(DockerSupport.SANDBOX_COMMAND));
+    return cluster.startAgent(
+        cluster
+            .agentOptions(node, dir.resolve("agent"))
+            .sandboxImage(DockerSupport.IMAGE)
+            .sandboxCommand(DockerSupport.SANDBOX_COMMAND));
   }
 
   private Pod pod(String name) {
     return new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace("default").endMetadata()
-        .withNewSpec().withNodeName(node).withTerminationGracePeriodSeconds(1L)
-        .addNewContainer().withName("c").withImage(DockerSupport.IMAGE).withImagePullPolicy("Never")
-        .withCommand("sleep", "3600").endContainer()
-        .endSpec().build();
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .withTerminationGracePeriodSeconds(1L)
+        .addNewContainer()
+        .withName("c")
+        .withImage(DockerSupport.IMAGE)
+        .withImagePullPolicy("Never")
+        .withCommand("sleep", "3600")
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   private List<Container> containersOf(String uid) {
-    return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(RuntimeLabels.POD_UID, uid)).exec();
+    return docker
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(RuntimeLabels.POD_UID, uid))
+        .exec();
   }
 
   @Test
   void aRestartedAgentAdoptsRunningContainersAndRemovesOrphans() {
     agent = start();
-    String keepUid = cluster.client.pods().inNamespace("default").resource(pod("keep")).create().getMetadata().getUid();
-    String goneUid = cluster.client.pods().inNamespace("default").resource(pod("gone")).create().getMetadata().getUid();
-    await().ignoreExceptions().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      assertThat(cluster.pod("default", "keep").getStatus().getPhase()).isEqualTo("Running");
-      assertThat(cluster.pod("default", "gone").getStatus().getPhase()).isEqualTo("Running");
-    });
+    String keepUid =
+        cluster
+            .client
+            .pods()
+            .inNamespace("default")
+            .resource(pod("keep"))
+            .create()
+            .getMetadata()
+            .getUid();
+    String goneUid =
+        cluster
+            .client
+            .pods()
+            .inNamespace("default")
+            .resource(pod("gone"))
+            .create()
+            .getMetadata()
+            .getUid();
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.pod("default", "keep").getStatus().getPhase())
+                  .isEqualTo("Running");
+              assertThat(cluster.pod("default", "gone").getStatus().getPhase())
+                  .isEqualTo("Running");
+            });
     Pod before = cluster.pod("default", "keep");
     ContainerStatus c = before.getStatus().getContainerStatuses().get(0);
 
@@ -86,14 +124,17 @@ class DockerAdoptionTest {
     assertThat(containersOf(goneUid)).hasSize(2).allMatch(x -> x.getState().equals("running"));
 
     agent = start();
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(containersOf(goneUid)).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(containersOf(goneUid)).isEmpty());
     Pod after = cluster.pod("default", "keep");
     assertThat(after.getStatus().getPhase()).isEqualTo("Running");
     assertThat(after.getStatus().getPodIP()).isEqualTo(before.getStatus().getPodIP());
     ContainerStatus adopted = after.getStatus().getContainerStatuses().get(0);
     assertThat(adopted.getContainerID()).isEqualTo(c.getContainerID());
     assertThat(adopted.getRestartCount()).isZero();
-    assertThat(adopted.getState().getRunning().getStartedAt()).isEqualTo(c.getState().getRunning().getStartedAt());
+    assertThat(adopted.getState().getRunning().getStartedAt())
+        .isEqualTo(c.getState().getRunning().getStartedAt());
     assertThat(containersOf(keepUid)).hasSize(2).allMatch(x -> x.getState().equals("running"));
   }
 }

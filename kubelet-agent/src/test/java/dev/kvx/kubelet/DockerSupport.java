@@ -19,6 +19,7 @@ import java.util.UUID;
 public final class DockerSupport {
   /** The test image; no registry is reachable, so pods use it with imagePullPolicy Never. */
   public static final String IMAGE = "kvx/busybox:latest";
+
   /** Sandboxes run the busybox image sleeping: no pause image can be pulled here. */
   public static final List<String> SANDBOX_COMMAND = List.of("sleep", "2147483647");
 

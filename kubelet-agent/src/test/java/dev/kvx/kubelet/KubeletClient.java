@@ -52,7 +52,8 @@ public final class KubeletClient implements AutoCloseable {
   /** A streaming GET (e.g. {@code follow=true} logs). */
   public InputStream stream(String path) throws Exception {
     return http.sendAsync(http.newHttpRequestBuilder().uri(base + path).build(), InputStream.class)
-        .get(30, TimeUnit.SECONDS).body();
+        .get(30, TimeUnit.SECONDS)
+        .body();
   }
 
   /** What an exec returned. */
@@ -62,40 +63,61 @@ public final class KubeletClient implements AutoCloseable {
    * Runs {@code command} through {@code /exec} over WebSocket with {@code protocol}; {@code stdin}
    * (may be null) is sent, then closed (v5's close signal).
    */
-  public ExecOutcome exec(String ns, String pod, String container, List<String> command, String stdin, String protocol)
+  public ExecOutcome exec(
+      String ns, String pod, String container, List<String> command, String stdin, String protocol)
       throws Exception {
-    String query = command.stream().map(c -> "command=" + URLEncoder.encode(c, StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&")) + "&stdout=true&stderr=true" + (stdin != null ? "&stdin=true" : "");
-    URI uri = URI.create("wss://127.0.0.1:" + base.substring(base.lastIndexOf(':') + 1)
-        + "/exec/" + ns + "/" + pod + "/" + container + "?" + query);
+    String query =
+        command.stream()
+                .map(c -> "command=" + URLEncoder.encode(c, StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"))
+            + "&stdout=true&stderr=true"
+            + (stdin != null ? "&stdin=true" : "");
+    URI uri =
+        URI.create(
+            "wss://127.0.0.1:"
+                + base.substring(base.lastIndexOf(':') + 1)
+                + "/exec/"
+                + ns
+                + "/"
+                + pod
+                + "/"
+                + container
+                + "?"
+                + query);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     ByteArrayOutputStream status = new ByteArrayOutputStream();
     CompletableFuture<Void> closed = new CompletableFuture<>();
-    WebSocket ws = http.newWebSocketBuilder().subprotocol(protocol).uri(uri).buildAsync(new WebSocket.Listener() {
-      @Override
-      public void onMessage(WebSocket webSocket, ByteBuffer bytes) {
-        if (bytes.hasRemaining()) {
-          byte channel = bytes.get();
-          byte[] data = new byte[bytes.remaining()];
-          bytes.get(data);
-          synchronized (KubeletClient.this) {
-            (channel == 1 ? out : channel == 2 ? err : status).writeBytes(data);
-          }
-        }
-        webSocket.request();
-      }
+    WebSocket ws =
+        http.newWebSocketBuilder()
+            .subprotocol(protocol)
+            .uri(uri)
+            .buildAsync(
+                new WebSocket.Listener() {
+                  @Override
+                  public void onMessage(WebSocket webSocket, ByteBuffer bytes) {
+                    if (bytes.hasRemaining()) {
+                      byte channel = bytes.get();
+                      byte[] data = new byte[bytes.remaining()];
+                      bytes.get(data);
+                      synchronized (KubeletClient.this) {
+                        (channel == 1 ? out : channel == 2 ? err : status).writeBytes(data);
+                      }
+                    }
+                    webSocket.request();
+                  }
 
-      @Override
-      public void onClose(WebSocket webSocket, int code, String reason) {
-        closed.complete(null);
-      }
+                  @Override
+                  public void onClose(WebSocket webSocket, int code, String reason) {
+                    closed.complete(null);
+                  }
 
-      @Override
-      public void onError(WebSocket webSocket, Throwable error) {
-        closed.completeExceptionally(error);
-      }
-    }).get(30, TimeUnit.SECONDS);
+                  @Override
+                  public void onError(WebSocket webSocket, Throwable error) {
+                    closed.completeExceptionally(error);
+                  }
+                })
+            .get(30, TimeUnit.SECONDS);
     if (stdin != null) {
       byte[] data = stdin.getBytes(StandardCharsets.UTF_8);
       ByteBuffer frame = ByteBuffer.allocate(data.length + 1).put((byte) 0).put(data);
@@ -105,8 +127,11 @@ public final class KubeletClient implements AutoCloseable {
     }
     closed.get(30, TimeUnit.SECONDS);
     synchronized (this) {
-      return new ExecOutcome(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-          status.toString(StandardCharsets.UTF_8), protocol);
+      return new ExecOutcome(
+          out.toString(StandardCharsets.UTF_8),
+          err.toString(StandardCharsets.UTF_8),
+          status.toString(StandardCharsets.UTF_8),
+          protocol);
     }
   }
 

@@ -38,77 +38,124 @@ class SimulatedNodesTest {
 
   private static boolean ready(Node n) {
     List<NodeCondition> conditions = n.getStatus() == null ? null : n.getStatus().getConditions();
-    return conditions != null && conditions.stream()
-        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return conditions != null
+        && conditions.stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static Pod pod(String name, String node, String restartPolicy) {
     return new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace("default").endMetadata()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
+        .endMetadata()
         .withNewSpec()
         .withNodeName(node)
         .withRestartPolicy(restartPolicy)
-        .addNewContainer().withName("app").withImage("registry.example/app:1").endContainer()
+        .addNewContainer()
+        .withName("app")
+        .withImage("registry.example/app:1")
+        .endContainer()
         .endSpec()
         .build();
   }
 
   @Test
   void hundredNodesRegisterTurnReadyAndRunTheirPods() {
-    agent = cluster.startAgent(cluster.agentOptions("sim", dir.resolve("agent"))
-        .timings(KubeletTimings.upstream())
-        .runtime(KubeletOptions.Runtime.SIMULATED)
-        .nodes(100)
-        .simulatedRunningDelay(Duration.ofMillis(200))
-        .simulatedCompleteDelay(Duration.ofSeconds(1)));
+    agent =
+        cluster.startAgent(
+            cluster
+                .agentOptions("sim", dir.resolve("agent"))
+                .timings(KubeletTimings.upstream())
+                .runtime(KubeletOptions.Runtime.SIMULATED)
+                .nodes(100)
+                .simulatedRunningDelay(Duration.ofMillis(200))
+                .simulatedCompleteDelay(Duration.ofSeconds(1)));
     assertThat(agent.nodeNames()).hasSize(100).contains("sim-0", "sim-99");
 
-    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      List<Node> nodes = cluster.client.nodes().list().getItems();
-      assertThat(nodes).hasSize(100).allMatch(SimulatedNodesTest::ready);
-    });
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              List<Node> nodes = cluster.client.nodes().list().getItems();
+              assertThat(nodes).hasSize(100).allMatch(SimulatedNodesTest::ready);
+            });
     Node n7 = cluster.client.nodes().withName("sim-7").get();
     assertThat(n7.getMetadata().getLabels())
         .containsEntry("kubernetes.io/hostname", "sim-7")
         .containsEntry("kubernetes.io/os", "linux")
         .containsKey("kubernetes.io/arch");
-    assertThat(n7.getStatus().getNodeInfo().getContainerRuntimeVersion()).startsWith("kvx-simulated://");
+    assertThat(n7.getStatus().getNodeInfo().getContainerRuntimeVersion())
+        .startsWith("kvx-simulated://");
     assertThat(n7.getStatus().getNodeInfo().getKubeletVersion()).isEqualTo("v1.32.0-kvx");
     assertThat(n7.getStatus().getCapacity().get("pods").getAmount()).isEqualTo("110");
-    assertThat(n7.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort()).isEqualTo(agent.port());
+    assertThat(n7.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort())
+        .isEqualTo(agent.port());
     assertThat(n7.getSpec().getPodCIDR()).isEqualTo("10.244.7.0/24");
-    assertThat(n7.getStatus().getConditions()).extracting(NodeCondition::getType)
+    assertThat(n7.getStatus().getConditions())
+        .extracting(NodeCondition::getType)
         .containsExactly("MemoryPressure", "DiskPressure", "PIDPressure", "Ready");
     Lease lease = cluster.client.leases().inNamespace("kube-node-lease").withName("sim-7").get();
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("sim-7");
     assertThat(lease.getSpec().getRenewTime()).isNotNull();
 
-    IntStream.range(0, 100).parallel().forEach(i ->
-        cluster.client.pods().inNamespace("default").resource(pod("p" + i, "sim-" + i, "Always")).create());
-    cluster.client.pods().inNamespace("default").resource(pod("job-like", "sim-3", "Never")).create();
+    IntStream.range(0, 100)
+        .parallel()
+        .forEach(
+            i ->
+                cluster
+                    .client
+                    .pods()
+                    .inNamespace("default")
+                    .resource(pod("p" + i, "sim-" + i, "Always"))
+                    .create());
+    cluster
+        .client
+        .pods()
+        .inNamespace("default")
+        .resource(pod("job-like", "sim-3", "Never"))
+        .create();
 
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-        assertThat(cluster.client.pods().inNamespace("default").list().getItems())
-            .filteredOn(p -> p.getMetadata().getName().startsWith("p"))
-            .hasSize(100)
-            .allSatisfy(p -> {
-              assertThat(p.getStatus().getPhase()).isEqualTo("Running");
-              assertThat(p.getStatus().getPodIP()).startsWith("10.24");
-            }));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(cluster.client.pods().inNamespace("default").list().getItems())
+                    .filteredOn(p -> p.getMetadata().getName().startsWith("p"))
+                    .hasSize(100)
+                    .allSatisfy(
+                        p -> {
+                          assertThat(p.getStatus().getPhase()).isEqualTo("Running");
+                          assertThat(p.getStatus().getPodIP()).startsWith("10.24");
+                        }));
     Pod p42 = cluster.pod("default", "p42");
     assertThat(p42.getStatus().getPodIP()).startsWith("10.244.42.");
     assertThat(p42.getStatus().getHostIP()).isEqualTo("127.0.0.1");
-    assertThat(p42.getStatus().getContainerStatuses().get(0).getContainerID()).startsWith("kvx-simulated://");
-    assertThat(p42.getStatus().getConditions()).anySatisfy(c -> {
-      assertThat(c.getType()).isEqualTo("Ready");
-      assertThat(c.getStatus()).isEqualTo("True");
-    });
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Pod done = cluster.pod("default", "job-like");
-      assertThat(done.getStatus().getPhase()).isEqualTo("Succeeded");
-      assertThat(done.getStatus().getContainerStatuses().get(0).getState().getTerminated().getReason())
-          .isEqualTo("Completed");
-    });
+    assertThat(p42.getStatus().getContainerStatuses().get(0).getContainerID())
+        .startsWith("kvx-simulated://");
+    assertThat(p42.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("True");
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod done = cluster.pod("default", "job-like");
+              assertThat(done.getStatus().getPhase()).isEqualTo("Succeeded");
+              assertThat(
+                      done.getStatus()
+                          .getContainerStatuses()
+                          .get(0)
+                          .getState()
+                          .getTerminated()
+                          .getReason())
+                  .isEqualTo("Completed");
+            });
     assertThat(agent.meterRegistry().scrape())
         .contains("kubelet_running_pods")
         .contains("kubelet_pod_start_duration_seconds_bucket")

@@ -44,7 +44,8 @@ public class EventRecorder {
         }
       };
 
-  public EventRecorder(KubernetesClient client, String node, Clock clock, ExecutorService executor) {
+  public EventRecorder(
+      KubernetesClient client, String node, Clock clock, ExecutorService executor) {
     this.client = client;
     this.node = node;
     this.clock = clock;
@@ -72,11 +73,15 @@ public class EventRecorder {
     }
   }
 
-  /** The field path of a container: {@code spec.containers{name}} or {@code spec.initContainers{name}}. */
+  /**
+   * The field path of a container: {@code spec.containers{name}} or {@code
+   * spec.initContainers{name}}.
+   */
   public static String containerField(Pod pod, String container) {
     boolean init =
         pod.getSpec().getInitContainers() != null
-            && pod.getSpec().getInitContainers().stream().anyMatch(c -> container.equals(c.getName()));
+            && pod.getSpec().getInitContainers().stream()
+                .anyMatch(c -> container.equals(c.getName()));
     return (init ? "spec.initContainers{" : "spec.containers{") + container + "}";
   }
 
@@ -91,7 +96,11 @@ public class EventRecorder {
         int count = (previous.getCount() == null ? 1 : previous.getCount()) + 1;
         String patch = "{\"count\":" + count + ",\"lastTimestamp\":\"" + time + "\"}";
         Event updated =
-            client.v1().events().inNamespace(ns).withName(previous.getMetadata().getName())
+            client
+                .v1()
+                .events()
+                .inNamespace(ns)
+                .withName(previous.getMetadata().getName())
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         if (updated != null) {
           recent.put(key, updated);
@@ -102,7 +111,11 @@ public class EventRecorder {
           new EventBuilder()
               .withNewMetadata()
               .withNamespace(ns)
-              .withName(pod.getMetadata().getName() + "." + Long.toHexString(at.toEpochMilli() * 1_000_000 + System.nanoTime() % 1_000_000))
+              .withName(
+                  pod.getMetadata().getName()
+                      + "."
+                      + Long.toHexString(
+                          at.toEpochMilli() * 1_000_000 + System.nanoTime() % 1_000_000))
               .endMetadata()
               .withInvolvedObject(
                   new ObjectReferenceBuilder()
@@ -130,7 +143,12 @@ public class EventRecorder {
       recent.put(key, client.v1().events().inNamespace(ns).resource(event).create());
     } catch (RuntimeException e) {
       recent.remove(key);
-      LOG.debug("Cannot record event {} for pod {}/{}: {}", reason, ns, pod.getMetadata().getName(), e.toString());
+      LOG.debug(
+          "Cannot record event {} for pod {}/{}: {}",
+          reason,
+          ns,
+          pod.getMetadata().getName(),
+          e.toString());
     }
   }
 }

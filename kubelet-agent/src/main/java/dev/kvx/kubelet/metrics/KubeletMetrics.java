@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The kubelet's metrics under upstream names (pkg/kubelet/metrics). The nodes of one agent process
- * (several simulated nodes) share one registry: gauges are the sums over its nodes, as a
- * Prometheus query summing the kubelets of a cluster would show.
+ * (several simulated nodes) share one registry: gauges are the sums over its nodes, as a Prometheus
+ * query summing the kubelets of a cluster would show.
  */
 public final class KubeletMetrics {
   /** Upstream's buckets of the pod start histograms, in seconds. */
@@ -21,8 +21,10 @@ public final class KubeletMetrics {
     0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 180, 240, 300, 360, 480, 600, 900, 1200,
     1800, 2700, 3600
   };
+
   /** Prometheus' default buckets (DefBuckets), used by kubelet_pod_worker_duration_seconds. */
   static final double[] DEFAULT_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
   /** kubelet_runtime_operations_duration_seconds: ExponentialBuckets(.005, 2.5, 14). */
   static final double[] RUNTIME_BUCKETS = exponential(0.005, 2.5, 14);
 

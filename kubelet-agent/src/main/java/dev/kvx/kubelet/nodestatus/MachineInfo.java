@@ -132,7 +132,10 @@ public record MachineInfo(
     try {
       for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
         String name = nic.getName();
-        if (!nic.isUp() || nic.isLoopback() || name.startsWith("docker") || name.startsWith("veth")
+        if (!nic.isUp()
+            || nic.isLoopback()
+            || name.startsWith("docker")
+            || name.startsWith("veth")
             || name.startsWith("br-")) {
           continue;
         }

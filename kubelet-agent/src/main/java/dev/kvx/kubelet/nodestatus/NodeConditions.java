@@ -10,8 +10,8 @@ import java.util.Objects;
 
 /**
  * The node conditions the kubelet owns, in its order and with its reasons and messages
- * (pkg/kubelet/nodestatus/setters.go). Pure: previous conditions keep their transition times
- * while their status holds.
+ * (pkg/kubelet/nodestatus/setters.go). Pure: previous conditions keep their transition times while
+ * their status holds.
  */
 public final class NodeConditions {
   public static final String READY = "Ready";
@@ -34,19 +34,28 @@ public final class NodeConditions {
       Instant heartbeat) {
     List<NodeCondition> out = new ArrayList<>();
     out.add(
-        condition(previous, MEMORY_PRESSURE, memoryPressure,
+        condition(
+            previous,
+            MEMORY_PRESSURE,
+            memoryPressure,
             memoryPressure ? "KubeletHasInsufficientMemory" : "KubeletHasSufficientMemory",
             memoryPressure
                 ? "kubelet has insufficient memory available"
                 : "kubelet has sufficient memory available",
             heartbeat));
     out.add(
-        condition(previous, DISK_PRESSURE, diskPressure,
+        condition(
+            previous,
+            DISK_PRESSURE,
+            diskPressure,
             diskPressure ? "KubeletHasDiskPressure" : "KubeletHasNoDiskPressure",
             diskPressure ? "kubelet has disk pressure" : "kubelet has no disk pressure",
             heartbeat));
     out.add(
-        condition(previous, PID_PRESSURE, pidPressure,
+        condition(
+            previous,
+            PID_PRESSURE,
+            pidPressure,
             pidPressure ? "KubeletHasInsufficientPID" : "KubeletHasSufficientPID",
             pidPressure
                 ? "kubelet has insufficient PID available"
@@ -54,7 +63,10 @@ public final class NodeConditions {
             heartbeat));
     boolean ready = runtimeProblem == null;
     out.add(
-        condition(previous, READY, ready,
+        condition(
+            previous,
+            READY,
+            ready,
             ready ? "KubeletReady" : "KubeletNotReady",
             ready ? "kubelet is posting ready status" : runtimeProblem,
             heartbeat));

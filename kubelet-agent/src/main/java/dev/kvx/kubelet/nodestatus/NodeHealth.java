@@ -1,8 +1,8 @@
 package dev.kvx.kubelet.nodestatus;
 
 /**
- * The signals behind the node's conditions, read at each status update (on a heartbeat thread;
- * they may block briefly).
+ * The signals behind the node's conditions, read at each status update (on a heartbeat thread; they
+ * may block briefly).
  */
 public interface NodeHealth {
 

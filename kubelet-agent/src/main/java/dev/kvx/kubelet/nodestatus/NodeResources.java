@@ -20,7 +20,9 @@ public final class NodeResources {
       MachineInfo machine, String cpu, String memory, String ephemeralStorage, int maxPods) {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("cpu", cpu != null ? cpu : Integer.toString(machine.cpuCores()));
-    c.put("ephemeral-storage", ephemeralStorage != null ? ephemeralStorage : ki(machine.ephemeralStorageBytes()));
+    c.put(
+        "ephemeral-storage",
+        ephemeralStorage != null ? ephemeralStorage : ki(machine.ephemeralStorageBytes()));
     c.put("hugepages-1Gi", "0");
     c.put("hugepages-2Mi", "0");
     c.put("memory", memory != null ? memory : ki(machine.memoryBytes()));

@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the node and keeps its status current, as the kubelet's node status manager: the
- * status is recomputed each update period and posted through {@code nodes/NAME/status} when it
- * changed, or when the report frequency has passed since the last post (the Lease is the
- * frequent heartbeat). Conditions keep their transition times while their status holds.
+ * Registers the node and keeps its status current, as the kubelet's node status manager: the status
+ * is recomputed each update period and posted through {@code nodes/NAME/status} when it changed, or
+ * when the report frequency has passed since the last post (the Lease is the frequent heartbeat).
+ * Conditions keep their transition times while their status holds.
  *
  * <p>Blocking (API calls): run it on a heartbeat thread. Not thread-safe: one thread drives it.
  */
@@ -81,7 +81,8 @@ public final class NodeStatusManager {
       LOG.info("Successfully registered node {}", settings.name());
       posted = node;
       lastReport = now;
-      if (node.getStatus() != null && node.getStatus().getConditions() != null
+      if (node.getStatus() != null
+          && node.getStatus().getConditions() != null
           && !node.getStatus().getConditions().isEmpty()) {
         return node;
       }
@@ -112,7 +113,8 @@ public final class NodeStatusManager {
   public void update() {
     Instant now = clock.now();
     NodeStatus current = posted.getStatus() == null ? new NodeStatus() : posted.getStatus();
-    List<NodeCondition> previous = current.getConditions() == null ? List.of() : current.getConditions();
+    List<NodeCondition> previous =
+        current.getConditions() == null ? List.of() : current.getConditions();
     List<NodeCondition> next = conditions(previous, now);
     NodeStatus desired = status(previous, now);
     boolean changed =
@@ -208,6 +210,10 @@ public final class NodeStatusManager {
   /** For logs. */
   @Override
   public String toString() {
-    return "NodeStatusManager(" + settings.name() + ", last report " + KubeTime.format(lastReport) + ")";
+    return "NodeStatusManager("
+        + settings.name()
+        + ", last report "
+        + KubeTime.format(lastReport)
+        + ")";
   }
 }

@@ -31,7 +31,8 @@ public final class Pleg {
   private Map<String, String> lastOwners = new HashMap<>();
   private volatile Set<String> podUids = Set.of();
 
-  public Pleg(ContainerRuntime runtime, String node, KubeletMetrics metrics, Consumer<String> podChanged) {
+  public Pleg(
+      ContainerRuntime runtime, String node, KubeletMetrics metrics, Consumer<String> podChanged) {
     this.runtime = runtime;
     this.node = node;
     this.metrics = metrics;

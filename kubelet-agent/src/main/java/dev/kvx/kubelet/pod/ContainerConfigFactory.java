@@ -69,7 +69,8 @@ public final class ContainerConfigFactory {
                 RuntimeLabels.CONTAINER_HASH, PodSpecs.hash(c),
                 RuntimeLabels.TERMINATION_MESSAGE_FILE, terminationMessageFile.toString());
     return new ContainerConfig(
-        new PodRef(PodSpecs.uid(pod), pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
+        new PodRef(
+            PodSpecs.uid(pod), pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
         c.getName(),
         attempt,
         c.getImage(),
@@ -103,23 +104,33 @@ public final class ContainerConfigFactory {
       Path host = volumes.get(m.getName());
       if (host == null) {
         throw new ContainerStartException(
-            "CreateContainerConfigError", "cannot find volume \"" + m.getName() + "\" to mount into container \"" + c.getName() + "\"");
+            "CreateContainerConfigError",
+            "cannot find volume \""
+                + m.getName()
+                + "\" to mount into container \""
+                + c.getName()
+                + "\"");
       }
       if (m.getSubPath() != null && !m.getSubPath().isEmpty()) {
         Path sub = host.resolve(m.getSubPath()).normalize();
         if (!sub.startsWith(host)) {
-          throw new ContainerStartException("CreateContainerConfigError", "invalid subPath " + m.getSubPath());
+          throw new ContainerStartException(
+              "CreateContainerConfigError", "invalid subPath " + m.getSubPath());
         }
         if (!Files.exists(sub)) {
           try {
             Files.createDirectories(sub);
           } catch (IOException e) {
-            throw new ContainerStartException("CreateContainerConfigError", "failed to create subPath directory: " + e.getMessage());
+            throw new ContainerStartException(
+                "CreateContainerConfigError",
+                "failed to create subPath directory: " + e.getMessage());
           }
         }
         host = sub;
       }
-      mounts.add(new ContainerConfig.Mount(host.toString(), m.getMountPath(), Boolean.TRUE.equals(m.getReadOnly())));
+      mounts.add(
+          new ContainerConfig.Mount(
+              host.toString(), m.getMountPath(), Boolean.TRUE.equals(m.getReadOnly())));
     }
     return mounts;
   }
@@ -127,15 +138,20 @@ public final class ContainerConfigFactory {
   /** Memory limit in bytes; CPU limit as quota per 100 ms; CPU request as shares. */
   static ContainerConfig.Resources resources(Container c) {
     Map<String, Quantity> limits = c.getResources() == null ? null : c.getResources().getLimits();
-    Map<String, Quantity> requests = c.getResources() == null ? null : c.getResources().getRequests();
+    Map<String, Quantity> requests =
+        c.getResources() == null ? null : c.getResources().getRequests();
     long memory = bytes(limits, "memory");
     long cpuLimitMilli = milli(limits, "cpu");
     long cpuRequestMilli = milli(requests, "cpu");
     if (cpuRequestMilli == 0) {
       cpuRequestMilli = cpuLimitMilli; // requests default to limits
     }
-    long quota = cpuLimitMilli == 0 ? 0 : Math.max(1000, cpuLimitMilli * ContainerConfig.Resources.CPU_PERIOD / 1000);
-    long shares = cpuRequestMilli == 0 ? MIN_SHARES : Math.max(MIN_SHARES, cpuRequestMilli * 1024 / 1000);
+    long quota =
+        cpuLimitMilli == 0
+            ? 0
+            : Math.max(1000, cpuLimitMilli * ContainerConfig.Resources.CPU_PERIOD / 1000);
+    long shares =
+        cpuRequestMilli == 0 ? MIN_SHARES : Math.max(MIN_SHARES, cpuRequestMilli * 1024 / 1000);
     return new ContainerConfig.Resources(memory, quota, shares);
   }
 
@@ -156,8 +172,14 @@ public final class ContainerConfigFactory {
   static ContainerConfig.Security security(Pod pod, Container c) {
     SecurityContext sc = c.getSecurityContext();
     PodSecurityContext psc = pod.getSpec().getSecurityContext();
-    Long uid = sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : psc == null ? null : psc.getRunAsUser();
-    Long gid = sc != null && sc.getRunAsGroup() != null ? sc.getRunAsGroup() : psc == null ? null : psc.getRunAsGroup();
+    Long uid =
+        sc != null && sc.getRunAsUser() != null
+            ? sc.getRunAsUser()
+            : psc == null ? null : psc.getRunAsUser();
+    Long gid =
+        sc != null && sc.getRunAsGroup() != null
+            ? sc.getRunAsGroup()
+            : psc == null ? null : psc.getRunAsGroup();
     String user = uid == null ? null : gid == null ? uid.toString() : uid + ":" + gid;
     boolean privileged = sc != null && Boolean.TRUE.equals(sc.getPrivileged());
     boolean readOnly = sc != null && Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem());

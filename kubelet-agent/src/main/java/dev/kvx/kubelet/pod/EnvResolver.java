@@ -134,7 +134,8 @@ public final class EnvResolver {
         if (optional) {
           return null;
         }
-        throw configError("couldn't find key " + ref.getKey() + " in Secret " + ns + "/" + ref.getName());
+        throw configError(
+            "couldn't find key " + ref.getKey() + " in Secret " + ns + "/" + ref.getName());
       }
       return v;
     }
@@ -145,7 +146,10 @@ public final class EnvResolver {
   public static Map<String, String> secretData(Secret s) {
     Map<String, String> out = new LinkedHashMap<>();
     if (s.getData() != null) {
-      s.getData().forEach((k, v) -> out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+      s.getData()
+          .forEach(
+              (k, v) ->
+                  out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     }
     if (s.getStringData() != null) {
       out.putAll(s.getStringData());

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The values behind {@code fieldRef} and {@code resourceFieldRef} (env and downwardAPI volumes),
- * as the kubelet resolves them.
+ * The values behind {@code fieldRef} and {@code resourceFieldRef} (env and downwardAPI volumes), as
+ * the kubelet resolves them.
  */
 public final class FieldRefs {
   private FieldRefs() {}
@@ -37,7 +37,9 @@ public final class FieldRefs {
       case "spec.nodeName":
         return pod.getSpec().getNodeName() != null ? pod.getSpec().getNodeName() : ctx.nodeName();
       case "spec.serviceAccountName":
-        return pod.getSpec().getServiceAccountName() == null ? "" : pod.getSpec().getServiceAccountName();
+        return pod.getSpec().getServiceAccountName() == null
+            ? ""
+            : pod.getSpec().getServiceAccountName();
       case "status.hostIP":
       case "status.hostIPs":
         return ctx.hostIp();
@@ -72,7 +74,15 @@ public final class FieldRefs {
     }
     return new TreeMap<>(m)
         .entrySet().stream()
-            .map(e -> e.getKey() + "=\"" + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"")
+            .map(
+                e ->
+                    e.getKey()
+                        + "=\""
+                        + e.getValue()
+                            .replace("\\", "\\\\")
+                            .replace("\"", "\\\"")
+                            .replace("\n", "\\n")
+                        + "\"")
             .collect(Collectors.joining("\n"));
   }
 

@@ -24,7 +24,8 @@ public final class ImageManager {
   private final BackOff backOff;
   private final Clock clock;
 
-  public ImageManager(ContainerRuntime runtime, EventRecorder events, BackOff backOff, Clock clock) {
+  public ImageManager(
+      ContainerRuntime runtime, EventRecorder events, BackOff backOff, Clock clock) {
     this.runtime = runtime;
     this.events = events;
     this.backOff = backOff;
@@ -43,18 +44,24 @@ public final class ImageManager {
     try {
       present = runtime.imageStatus(image);
     } catch (RuntimeException e) {
-      throw new ContainerStartException("ErrImageInspect", "Failed to inspect image \"" + image + "\": " + e.getMessage(), e);
+      throw new ContainerStartException(
+          "ErrImageInspect", "Failed to inspect image \"" + image + "\": " + e.getMessage(), e);
     }
     if ("Never".equals(policy)) {
       if (present.isEmpty()) {
-        String message = "Container image \"" + image + "\" is not present with pull policy of Never";
+        String message =
+            "Container image \"" + image + "\" is not present with pull policy of Never";
         events.event(pod, field, EventRecorder.WARNING, "ErrImageNeverPull", message);
         throw new ContainerStartException("ErrImageNeverPull", message);
       }
       return Duration.ZERO;
     }
     if (present.isPresent() && !"Always".equals(policy)) {
-      events.event(pod, field, EventRecorder.NORMAL, "Pulled",
+      events.event(
+          pod,
+          field,
+          EventRecorder.NORMAL,
+          "Pulled",
           "Container image \"" + image + "\" already present on machine");
       return Duration.ZERO;
     }
@@ -71,15 +78,29 @@ public final class ImageManager {
       runtime.pullImage(image);
     } catch (ImagePullException e) {
       backOff.next(key, clock.now());
-      events.event(pod, field, EventRecorder.WARNING, "Failed",
+      events.event(
+          pod,
+          field,
+          EventRecorder.WARNING,
+          "Failed",
           "Failed to pull image \"" + image + "\": " + e.getMessage());
       events.event(pod, field, EventRecorder.WARNING, "Failed", "Error: ErrImagePull");
       throw new ContainerStartException("ErrImagePull", e.getMessage(), e);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     backOff.reset(key);
-    events.event(pod, field, EventRecorder.NORMAL, "Pulled",
-        "Successfully pulled image \"" + image + "\" in " + seconds(took) + " (" + seconds(took) + " including waiting)");
+    events.event(
+        pod,
+        field,
+        EventRecorder.NORMAL,
+        "Pulled",
+        "Successfully pulled image \""
+            + image
+            + "\" in "
+            + seconds(took)
+            + " ("
+            + seconds(took)
+            + " including waiting)");
     return took;
   }
 

@@ -32,7 +32,11 @@ public final class PodKiller {
   private final ExecutorService executor;
 
   /** {@code handlers} null: no hooks (the simulated runtime). */
-  public PodKiller(ContainerRuntime runtime, HandlerRunner handlers, EventRecorder events, ExecutorService executor) {
+  public PodKiller(
+      ContainerRuntime runtime,
+      HandlerRunner handlers,
+      EventRecorder events,
+      ExecutorService executor) {
     this.runtime = runtime;
     this.handlers = handlers;
     this.events = events;
@@ -47,10 +51,12 @@ public final class PodKiller {
     String podIp = rp.readySandbox().map(RuntimeSandbox::ip).orElse(null);
     List<CompletableFuture<Void>> kills = new ArrayList<>();
     for (RuntimeContainer rc : rp.containers()) {
-      if (rc.state() == ContainerState.RUNNING || rc.state() == ContainerState.CREATED
+      if (rc.state() == ContainerState.RUNNING
+          || rc.state() == ContainerState.CREATED
           || rc.state() == ContainerState.UNKNOWN) {
-        kills.add(CompletableFuture.runAsync(
-            () -> killContainer(pod, rc, podIp, graceSeconds, null), executor));
+        kills.add(
+            CompletableFuture.runAsync(
+                () -> killContainer(pod, rc, podIp, graceSeconds, null), executor));
       }
     }
     for (CompletableFuture<Void> k : kills) {
@@ -71,20 +77,37 @@ public final class PodKiller {
    * Stops one container instance: Killing event ({@code message} or "Stopping container NAME"),
    * preStop hook, SIGTERM, SIGKILL after the remaining grace period.
    */
-  public void killContainer(Pod pod, RuntimeContainer rc, String podIp, long graceSeconds, String message) {
+  public void killContainer(
+      Pod pod, RuntimeContainer rc, String podIp, long graceSeconds, String message) {
     long grace = Math.max(0, graceSeconds);
     if (pod != null) {
-      events.event(pod, EventRecorder.containerField(pod, rc.name()), EventRecorder.NORMAL, "Killing",
+      events.event(
+          pod,
+          EventRecorder.containerField(pod, rc.name()),
+          EventRecorder.NORMAL,
+          "Killing",
           message != null ? message : "Stopping container " + rc.name());
       Container spec = PodSpecs.container(pod, rc.name()).orElse(null);
-      if (handlers != null && spec != null && spec.getLifecycle() != null
-          && spec.getLifecycle().getPreStop() != null && rc.running()) {
+      if (handlers != null
+          && spec != null
+          && spec.getLifecycle() != null
+          && spec.getLifecycle().getPreStop() != null
+          && rc.running()) {
         long start = System.nanoTime();
         HandlerRunner.Outcome outcome =
-            handlers.hook(spec.getLifecycle().getPreStop(), podIp, spec, rc.id(), Duration.ofSeconds(Math.max(grace, 1)));
+            handlers.hook(
+                spec.getLifecycle().getPreStop(),
+                podIp,
+                spec,
+                rc.id(),
+                Duration.ofSeconds(Math.max(grace, 1)));
         if (!outcome.success()) {
-          events.event(pod, EventRecorder.containerField(pod, rc.name()), EventRecorder.WARNING,
-              "FailedPreStopHook", "PreStopHook failed: " + outcome.message());
+          events.event(
+              pod,
+              EventRecorder.containerField(pod, rc.name()),
+              EventRecorder.WARNING,
+              "FailedPreStopHook",
+              "PreStopHook failed: " + outcome.message());
         }
         grace -= Duration.ofNanos(System.nanoTime() - start).toSeconds();
       }

@@ -32,8 +32,9 @@ public final class PodManager {
   public Optional<Pod> byName(String namespace, String name) {
     return byUid.values().stream()
         .filter(
-            p -> namespace.equals(p.getMetadata().getNamespace())
-                && name.equals(p.getMetadata().getName()))
+            p ->
+                namespace.equals(p.getMetadata().getNamespace())
+                    && name.equals(p.getMetadata().getName()))
         .findFirst();
   }
 

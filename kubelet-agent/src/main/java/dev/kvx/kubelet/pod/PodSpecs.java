@@ -106,8 +106,8 @@ public final class PodSpecs {
   }
 
   /**
-   * A hash of the parts of a container spec that can change on a running pod (the image): a
-   * running container whose hash differs is replaced, as the kubelet does on an image update.
+   * A hash of the parts of a container spec that can change on a running pod (the image): a running
+   * container whose hash differs is replaced, as the kubelet does on an image update.
    */
   public static String hash(Container c) {
     return Integer.toHexString(Objects.hash(c.getName(), c.getImage()));
@@ -115,7 +115,12 @@ public final class PodSpecs {
 
   /** {@code name_namespace(uid)}, as kubelet messages name a pod. */
   public static String describe(Pod pod) {
-    return pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid(pod) + ")";
+    return pod.getMetadata().getName()
+        + "_"
+        + pod.getMetadata().getNamespace()
+        + "("
+        + uid(pod)
+        + ")";
   }
 
   // ---- probe defaults ----

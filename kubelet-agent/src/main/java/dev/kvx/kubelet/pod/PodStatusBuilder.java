@@ -68,16 +68,23 @@ public final class PodStatusBuilder {
     boolean initsPending = false;
     List<ContainerStatus> initStatuses = new ArrayList<>();
     for (Container c : PodSpecs.initContainers(pod)) {
-      ContainerStatus s = containerStatus(pod, c, runtime, waiting, probes, true, "PodInitializing", terminationMessage);
+      ContainerStatus s =
+          containerStatus(
+              pod, c, runtime, waiting, probes, true, "PodInitializing", terminationMessage);
       initStatuses.add(s);
       if (s.getState().getTerminated() == null || s.getState().getTerminated().getExitCode() != 0) {
         initsPending = true;
       }
     }
-    String defaultWaiting = initsPending && !PodSpecs.initContainers(pod).isEmpty() ? "PodInitializing" : "ContainerCreating";
+    String defaultWaiting =
+        initsPending && !PodSpecs.initContainers(pod).isEmpty()
+            ? "PodInitializing"
+            : "ContainerCreating";
     List<ContainerStatus> statuses = new ArrayList<>();
     for (Container c : PodSpecs.containers(pod)) {
-      statuses.add(containerStatus(pod, c, runtime, waiting, probes, false, defaultWaiting, terminationMessage));
+      statuses.add(
+          containerStatus(
+              pod, c, runtime, waiting, probes, false, defaultWaiting, terminationMessage));
     }
 
     String phase = phase(pod, initStatuses, statuses, terminal);
@@ -87,24 +94,41 @@ public final class PodStatusBuilder {
     boolean done = "Succeeded".equals(phase) || "Failed".equals(phase);
 
     Optional<RuntimeSandbox> sandbox = runtime.readySandbox();
-    String podIp = PodSpecs.hostNetwork(pod) ? hostIp : sandbox.map(RuntimeSandbox::ip).orElse(null);
+    String podIp =
+        PodSpecs.hostNetwork(pod) ? hostIp : sandbox.map(RuntimeSandbox::ip).orElse(null);
     if (podIp == null) {
       podIp = previous.getPodIP(); // a pod keeps its IP in its status once it had one
     }
 
-    List<PodCondition> prevConditions = previous.getConditions() == null ? List.of() : previous.getConditions();
+    List<PodCondition> prevConditions =
+        previous.getConditions() == null ? List.of() : previous.getConditions();
     List<PodCondition> conditions = new ArrayList<>();
-    conditions.add(condition(prevConditions, "PodReadyToStartContainers", sandbox.isPresent() && !done, null, null, now));
+    conditions.add(
+        condition(
+            prevConditions,
+            "PodReadyToStartContainers",
+            sandbox.isPresent() && !done,
+            null,
+            null,
+            now));
     List<String> incomplete = new ArrayList<>();
     for (ContainerStatus s : initStatuses) {
       if (s.getState().getTerminated() == null || s.getState().getTerminated().getExitCode() != 0) {
         incomplete.add(s.getName());
       }
     }
-    boolean initialized = incomplete.isEmpty() || wasTrue(prevConditions, "Initialized") && !"Pending".equals(phase);
-    conditions.add(condition(prevConditions, "Initialized", initialized,
-        initialized ? null : "ContainersNotInitialized",
-        initialized ? null : "containers with incomplete status: [" + String.join(" ", incomplete) + "]", now));
+    boolean initialized =
+        incomplete.isEmpty() || wasTrue(prevConditions, "Initialized") && !"Pending".equals(phase);
+    conditions.add(
+        condition(
+            prevConditions,
+            "Initialized",
+            initialized,
+            initialized ? null : "ContainersNotInitialized",
+            initialized
+                ? null
+                : "containers with incomplete status: [" + String.join(" ", incomplete) + "]",
+            now));
     List<String> unready = new ArrayList<>();
     for (ContainerStatus s : statuses) {
       if (!Boolean.TRUE.equals(s.getReady())) {
@@ -113,16 +137,31 @@ public final class PodStatusBuilder {
     }
     boolean containersReady = unready.isEmpty() && !done;
     String notReadyReason = "Succeeded".equals(phase) ? "PodCompleted" : "ContainersNotReady";
-    String notReadyMessage = "Succeeded".equals(phase) ? null : "containers with unready status: [" + String.join(" ", unready) + "]";
+    String notReadyMessage =
+        "Succeeded".equals(phase)
+            ? null
+            : "containers with unready status: [" + String.join(" ", unready) + "]";
     String gateProblem = readinessGateProblem(pod, prevConditions);
     boolean ready = containersReady && gateProblem == null;
-    conditions.add(condition(prevConditions, "Ready", ready,
-        ready ? null : containersReady ? "ReadinessGatesNotReady" : notReadyReason,
-        ready ? null : containersReady ? gateProblem : notReadyMessage, now));
-    conditions.add(condition(prevConditions, "ContainersReady", containersReady,
-        containersReady ? null : notReadyReason, containersReady ? null : notReadyMessage, now));
+    conditions.add(
+        condition(
+            prevConditions,
+            "Ready",
+            ready,
+            ready ? null : containersReady ? "ReadinessGatesNotReady" : notReadyReason,
+            ready ? null : containersReady ? gateProblem : notReadyMessage,
+            now));
+    conditions.add(
+        condition(
+            prevConditions,
+            "ContainersReady",
+            containersReady,
+            containersReady ? null : notReadyReason,
+            containersReady ? null : notReadyMessage,
+            now));
     for (PodCondition c : prevConditions) {
-      if (!List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady").contains(c.getType())) {
+      if (!List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady")
+          .contains(c.getType())) {
         conditions.add(c); // PodScheduled, DisruptionTarget, readiness gates: not ours
       }
     }
@@ -136,7 +175,8 @@ public final class PodStatusBuilder {
       status.setPodIP(podIp);
       status.setPodIPs(List.of(new PodIP(podIp)));
     }
-    status.setStartTime(previous.getStartTime() != null ? previous.getStartTime() : KubeTime.format(now));
+    status.setStartTime(
+        previous.getStartTime() != null ? previous.getStartTime() : KubeTime.format(now));
     status.setQosClass(QosClasses.of(pod));
     status.setContainerStatuses(statuses);
     if (!initStatuses.isEmpty()) {
@@ -170,8 +210,13 @@ public final class PodStatusBuilder {
             .withStarted(false);
     if (latest == null) {
       String reason = why != null ? why.reason() : defaultWaiting;
-      b.withState(new ContainerStateBuilder().withNewWaiting().withReason(reason)
-          .withMessage(why == null ? null : why.message()).endWaiting().build());
+      b.withState(
+          new ContainerStateBuilder()
+              .withNewWaiting()
+              .withReason(reason)
+              .withMessage(why == null ? null : why.message())
+              .endWaiting()
+              .build());
       return b.build();
     }
     RuntimeContainer previous = instances.size() > 1 ? instances.get(1) : null;
@@ -179,34 +224,65 @@ public final class PodStatusBuilder {
     switch (latest.state()) {
       case RUNNING -> {
         b.withContainerID(latest.containerId(runtimeName));
-        b.withState(new ContainerStateBuilder().withNewRunning().withStartedAt(KubeTime.format(latest.startedAt())).endRunning().build());
+        b.withState(
+            new ContainerStateBuilder()
+                .withNewRunning()
+                .withStartedAt(KubeTime.format(latest.startedAt()))
+                .endRunning()
+                .build());
         boolean started = init || probes.started(c, uid, latest.id());
         b.withStarted(started);
         b.withReady(!init && started && probes.ready(c, uid, latest.id()));
         if (previous != null && previous.state() == ContainerState.EXITED) {
-          b.withLastState(new ContainerStateBuilder().withTerminated(terminated(previous, terminationMessage)).build());
+          b.withLastState(
+              new ContainerStateBuilder()
+                  .withTerminated(terminated(previous, terminationMessage))
+                  .build());
         }
       }
       case EXITED -> {
         if (why != null) {
           // exited and to be restarted: waiting, with the exit as its last state
-          b.withState(new ContainerStateBuilder().withNewWaiting().withReason(why.reason()).withMessage(why.message()).endWaiting().build());
-          b.withLastState(new ContainerStateBuilder().withTerminated(terminated(latest, terminationMessage)).build());
+          b.withState(
+              new ContainerStateBuilder()
+                  .withNewWaiting()
+                  .withReason(why.reason())
+                  .withMessage(why.message())
+                  .endWaiting()
+                  .build());
+          b.withLastState(
+              new ContainerStateBuilder()
+                  .withTerminated(terminated(latest, terminationMessage))
+                  .build());
         } else {
           b.withContainerID(latest.containerId(runtimeName));
-          b.withState(new ContainerStateBuilder().withTerminated(terminated(latest, terminationMessage)).build());
+          b.withState(
+              new ContainerStateBuilder()
+                  .withTerminated(terminated(latest, terminationMessage))
+                  .build());
           b.withReady(init && latest.exitCode() != null && latest.exitCode() == 0);
           if (previous != null && previous.state() == ContainerState.EXITED) {
-            b.withLastState(new ContainerStateBuilder().withTerminated(terminated(previous, terminationMessage)).build());
+            b.withLastState(
+                new ContainerStateBuilder()
+                    .withTerminated(terminated(previous, terminationMessage))
+                    .build());
           }
         }
       }
       default -> {
         String reason = why != null ? why.reason() : "ContainerCreating";
-        b.withState(new ContainerStateBuilder().withNewWaiting().withReason(reason)
-            .withMessage(why == null ? null : why.message()).endWaiting().build());
+        b.withState(
+            new ContainerStateBuilder()
+                .withNewWaiting()
+                .withReason(reason)
+                .withMessage(why == null ? null : why.message())
+                .endWaiting()
+                .build());
         if (previous != null && previous.state() == ContainerState.EXITED) {
-          b.withLastState(new ContainerStateBuilder().withTerminated(terminated(previous, terminationMessage)).build());
+          b.withLastState(
+              new ContainerStateBuilder()
+                  .withTerminated(terminated(previous, terminationMessage))
+                  .build());
         }
       }
     }
@@ -227,7 +303,8 @@ public final class PodStatusBuilder {
   }
 
   /** Upstream's getPhase (pkg/kubelet/kubelet_pods.go), without sidecar containers. */
-  static String phase(Pod pod, List<ContainerStatus> init, List<ContainerStatus> app, boolean terminal) {
+  static String phase(
+      Pod pod, List<ContainerStatus> init, List<ContainerStatus> app, boolean terminal) {
     int pendingInit = 0;
     int failedInit = 0;
     for (ContainerStatus s : init) {
@@ -309,27 +386,43 @@ public final class PodStatusBuilder {
       return null;
     }
     for (PodReadinessGate g : gates) {
-      Optional<PodCondition> c = conditions.stream().filter(x -> g.getConditionType().equals(x.getType())).findFirst();
+      Optional<PodCondition> c =
+          conditions.stream().filter(x -> g.getConditionType().equals(x.getType())).findFirst();
       if (c.isEmpty()) {
-        return "corresponding condition of pod readiness gate \"" + g.getConditionType() + "\" does not exist.";
+        return "corresponding condition of pod readiness gate \""
+            + g.getConditionType()
+            + "\" does not exist.";
       }
       if (!"True".equals(c.get().getStatus())) {
-        return "the status of pod readiness gate \"" + g.getConditionType() + "\" is not \"True\", but " + c.get().getStatus();
+        return "the status of pod readiness gate \""
+            + g.getConditionType()
+            + "\" is not \"True\", but "
+            + c.get().getStatus();
       }
     }
     return null;
   }
 
   private static boolean wasTrue(List<PodCondition> conditions, String type) {
-    return conditions.stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    return conditions.stream()
+        .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static PodCondition condition(
-      List<PodCondition> previous, String type, boolean isTrue, String reason, String message, Instant now) {
+      List<PodCondition> previous,
+      String type,
+      boolean isTrue,
+      String reason,
+      String message,
+      Instant now) {
     String status = isTrue ? "True" : "False";
     String transition =
         previous.stream()
-            .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()) && c.getLastTransitionTime() != null)
+            .filter(
+                c ->
+                    type.equals(c.getType())
+                        && status.equals(c.getStatus())
+                        && c.getLastTransitionTime() != null)
             .map(PodCondition::getLastTransitionTime)
             .findFirst()
             .orElse(KubeTime.format(now));
@@ -346,6 +439,7 @@ public final class PodStatusBuilder {
   static boolean allRunning(PodStatus status) {
     return status.getContainerStatuses() != null
         && !status.getContainerStatuses().isEmpty()
-        && status.getContainerStatuses().stream().allMatch(s -> s.getState() != null && s.getState().getRunning() != null);
+        && status.getContainerStatuses().stream()
+            .allMatch(s -> s.getState() != null && s.getState().getRunning() != null);
   }
 }

@@ -38,8 +38,8 @@ public final class PodStatusManager {
   }
 
   /**
-   * Patches the status unless it equals the server's or the last one sent. Returns the map sent
-   * (or the unchanged one), or null when the pod no longer exists.
+   * Patches the status unless it equals the server's or the last one sent. Returns the map sent (or
+   * the unchanged one), or null when the pod no longer exists.
    */
   Map<?, ?> update(Pod pod, PodStatus status, Map<?, ?> lastSent) {
     Map<?, ?> desired = normalize(status);
@@ -74,14 +74,19 @@ public final class PodStatusManager {
     String name = pod.getMetadata().getName();
     String url =
         client.getMasterUrl().toString().replaceAll("/+$", "")
-            + "/api/v1/namespaces/" + enc(ns) + "/pods/" + enc(name);
+            + "/api/v1/namespaces/"
+            + enc(ns)
+            + "/pods/"
+            + enc(name);
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("kind", "DeleteOptions");
     options.put("apiVersion", "v1");
     options.put("gracePeriodSeconds", 0);
     options.put("preconditions", Map.of("uid", pod.getMetadata().getUid()));
     HttpRequest request =
-        client.getHttpClient().newHttpRequestBuilder()
+        client
+            .getHttpClient()
+            .newHttpRequestBuilder()
             .uri(url)
             .method("DELETE", "application/json", serialization.asJson(options))
             .build();
@@ -93,7 +98,8 @@ public final class PodStatusManager {
     }
     int code = response.code();
     if (code != 200 && code != 202 && code != 404 && code != 409) {
-      throw new IllegalStateException("DELETE " + url + " answered " + code + ": " + response.body());
+      throw new IllegalStateException(
+          "DELETE " + url + " answered " + code + ": " + response.body());
     }
   }
 

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *   <li>volumes are set up (and refreshed once per resync period);
  *   <li>a missing or dead sandbox is (re)created — its containers are killed first;
  *   <li>init containers run one at a time, in order;
- *   <li>app containers start, and are restarted by the restart policy with CrashLoopBackOff, when
- *       a liveness or startup probe fails, or when their image changed;
+ *   <li>app containers start, and are restarted by the restart policy with CrashLoopBackOff, when a
+ *       liveness or startup probe fails, or when their image changed;
  *   <li>old dead instances are removed (the newest and one previous stay, for {@code logs
  *       --previous});
  *   <li>the status is written when it changed.
@@ -128,7 +128,8 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
     RuntimePod rp = RuntimePod.of(d.runtime(), uid);
     if (!rp.isEmpty()) {
       Pod last = st.lastKnown;
-      long grace = last == null ? PodKiller.MIN_GRACE_SECONDS : PodSpecs.deletionGracePeriodSeconds(last);
+      long grace =
+          last == null ? PodKiller.MIN_GRACE_SECONDS : PodSpecs.deletionGracePeriodSeconds(last);
       d.killer().killPod(last, rp, grace);
       for (RuntimeContainer c : rp.containers()) {
         d.runtime().removeContainer(c.id());
@@ -204,9 +205,12 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
     }
 
     // 1. volumes
-    if (d.volumes() != null && (st.volumesSetUpAt == null || !now.isBefore(st.volumesSetUpAt.plus(d.resyncPeriod())))) {
+    if (d.volumes() != null
+        && (st.volumesSetUpAt == null || !now.isBefore(st.volumesSetUpAt.plus(d.resyncPeriod())))) {
       try {
-        st.volumePaths = d.volumes().setUp(pod, rp.readySandbox().map(RuntimeSandbox::ip).orElse(null), d.context());
+        st.volumePaths =
+            d.volumes()
+                .setUp(pod, rp.readySandbox().map(RuntimeSandbox::ip).orElse(null), d.context());
         st.volumesSetUpAt = now;
       } catch (VolumeException e) {
         d.events().event(pod, null, EventRecorder.WARNING, "FailedMount", e.getMessage());
@@ -221,8 +225,13 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
     Optional<RuntimeSandbox> sandbox = rp.readySandbox();
     if (sandbox.isEmpty()) {
       if (!rp.sandboxes().isEmpty()) {
-        d.events().event(pod, null, EventRecorder.NORMAL, "SandboxChanged",
-            "Pod sandbox changed, it will be killed and re-created.");
+        d.events()
+            .event(
+                pod,
+                null,
+                EventRecorder.NORMAL,
+                "SandboxChanged",
+                "Pod sandbox changed, it will be killed and re-created.");
         d.killer().killPod(pod, rp, PodSpecs.terminationGracePeriodSeconds(pod));
       }
       int attempt = rp.sandboxes().isEmpty() ? 0 : rp.sandboxes().get(0).attempt() + 1;
@@ -230,13 +239,19 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
         String id = d.runtime().createSandbox(sandboxConfig(pod, attempt));
         d.runtime().startSandbox(id);
       } catch (RuntimeOperationException e) {
-        d.events().event(pod, null, EventRecorder.WARNING, "FailedCreatePodSandBox",
-            "Failed to create pod sandbox: " + e.getMessage());
+        d.events()
+            .event(
+                pod,
+                null,
+                EventRecorder.WARNING,
+                "FailedCreatePodSandBox",
+                "Failed to create pod sandbox: " + e.getMessage());
         writeStatus(pod, rp, st);
         return RETRY;
       }
       rp = RuntimePod.of(d.runtime(), uid);
-      for (RuntimeSandbox old : rp.sandboxes().subList(Math.min(1, rp.sandboxes().size()), rp.sandboxes().size())) {
+      for (RuntimeSandbox old :
+          rp.sandboxes().subList(Math.min(1, rp.sandboxes().size()), rp.sandboxes().size())) {
         removeSandboxWithContainers(rp, old);
       }
       rp = RuntimePod.of(d.runtime(), uid);
@@ -253,13 +268,18 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
     boolean initDone = true;
     for (Container c : PodSpecs.initContainers(pod)) {
       RuntimeContainer latest =
-          rp.instances(c.getName()).stream().filter(x -> sb.id().equals(x.sandboxId())).findFirst().orElse(null);
+          rp.instances(c.getName()).stream()
+              .filter(x -> sb.id().equals(x.sandboxId()))
+              .findFirst()
+              .orElse(null);
       if (latest == null) {
         start(pod, st, c, nextAttempt(rp, c.getName()), true, sb, podIp, requeue);
         initDone = false;
         break;
       }
-      if (latest.state() == ContainerState.EXITED && latest.exitCode() != null && latest.exitCode() == 0) {
+      if (latest.state() == ContainerState.EXITED
+          && latest.exitCode() != null
+          && latest.exitCode() == 0) {
         continue;
       }
       initDone = false;
@@ -310,13 +330,18 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
     // 6. probes and status
     rp = RuntimePod.of(d.runtime(), uid);
     if (d.probes() != null) {
-      d.probes().sync(pod, podIp, rp.running().stream().filter(c -> sb.id().equals(c.sandboxId())).toList());
+      d.probes()
+          .sync(
+              pod,
+              podIp,
+              rp.running().stream().filter(c -> sb.id().equals(c.sandboxId())).toList());
     }
     if (rp.containers().stream().anyMatch(c -> c.state() == ContainerState.CREATED)) {
       requeue.at(STARTING_RECHECK);
     }
     PodStatus status = writeStatus(pod, rp, st);
-    if (status != null && ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase()))) {
+    if (status != null
+        && ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase()))) {
       // done: release the sandbox (the pod keeps its IP in the status), stop probing
       if (d.probes() != null) {
         d.probes().remove(uid);
@@ -329,7 +354,8 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
   }
 
   /** Checks a running instance: image changed, liveness or startup failed → kill it. */
-  private RuntimeContainer checkRunning(Pod pod, PodState st, Container c, RuntimeContainer latest, String podIp) {
+  private RuntimeContainer checkRunning(
+      Pod pod, PodState st, Container c, RuntimeContainer latest, String podIp) {
     String reason = null;
     long grace = PodSpecs.terminationGracePeriodSeconds(pod);
     String hash = latest.labels().get(RuntimeLabels.CONTAINER_HASH);
@@ -338,8 +364,14 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
     } else if (d.probes() != null) {
       ProbeManager.Kind failed = d.probes().failed(c, PodSpecs.uid(pod), latest.id());
       if (failed != null) {
-        reason = "Container " + c.getName() + " failed " + failed.name().toLowerCase() + " probe, will be restarted";
-        var probe = failed == ProbeManager.Kind.LIVENESS ? c.getLivenessProbe() : c.getStartupProbe();
+        reason =
+            "Container "
+                + c.getName()
+                + " failed "
+                + failed.name().toLowerCase()
+                + " probe, will be restarted";
+        var probe =
+            failed == ProbeManager.Kind.LIVENESS ? c.getLivenessProbe() : c.getStartupProbe();
         if (probe != null && probe.getTerminationGracePeriodSeconds() != null) {
           grace = probe.getTerminationGracePeriodSeconds();
         }
@@ -353,9 +385,19 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
     return d.runtime().containerStatus(latest.id()).orElse(latest);
   }
 
-  /** A CREATED instance is started (a start still in progress on the simulated runtime); an UNKNOWN one replaced. */
+  /**
+   * A CREATED instance is started (a start still in progress on the simulated runtime); an UNKNOWN
+   * one replaced.
+   */
   private void handleNotExited(
-      Pod pod, PodState st, Container c, RuntimeContainer latest, boolean init, RuntimeSandbox sb, String podIp, Requeue requeue) {
+      Pod pod,
+      PodState st,
+      Container c,
+      RuntimeContainer latest,
+      boolean init,
+      RuntimeSandbox sb,
+      String podIp,
+      Requeue requeue) {
     if (latest.state() == ContainerState.CREATED) {
       try {
         d.runtime().startContainer(latest.id());
@@ -383,16 +425,37 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
 
   /** Restarts an exited instance unless its CrashLoopBackOff is still running. */
   private void restartWithBackOff(
-      Pod pod, PodState st, Container c, RuntimeContainer latest, boolean init, RuntimeSandbox sb, String podIp, Requeue requeue) {
+      Pod pod,
+      PodState st,
+      Container c,
+      RuntimeContainer latest,
+      boolean init,
+      RuntimeSandbox sb,
+      String podIp,
+      Requeue requeue) {
     String key = PodSpecs.uid(pod) + "/" + c.getName();
     Instant finished = latest.finishedAt() != null ? latest.finishedAt() : d.clock().now();
     if (d.crashLoopBackOff().isInBackOffSince(key, finished)) {
-      String message = "back-off " + goDuration(d.crashLoopBackOff().get(key)) + " restarting failed container="
-          + c.getName() + " pod=" + PodSpecs.describe(pod);
-      PodState.Waiting previous = st.waiting.put(c.getName(), new PodState.Waiting("CrashLoopBackOff", message));
+      String message =
+          "back-off "
+              + goDuration(d.crashLoopBackOff().get(key))
+              + " restarting failed container="
+              + c.getName()
+              + " pod="
+              + PodSpecs.describe(pod);
+      PodState.Waiting previous =
+          st.waiting.put(c.getName(), new PodState.Waiting("CrashLoopBackOff", message));
       if (previous == null || !"CrashLoopBackOff".equals(previous.reason())) {
-        d.events().event(pod, EventRecorder.containerField(pod, c.getName()), EventRecorder.WARNING, "BackOff",
-            "Back-off restarting failed container " + c.getName() + " in pod " + PodSpecs.describe(pod));
+        d.events()
+            .event(
+                pod,
+                EventRecorder.containerField(pod, c.getName()),
+                EventRecorder.WARNING,
+                "BackOff",
+                "Back-off restarting failed container "
+                    + c.getName()
+                    + " in pod "
+                    + PodSpecs.describe(pod));
       }
       requeue.at(d.crashLoopBackOff().remaining(key, finished).plusMillis(50));
       return;
@@ -403,7 +466,14 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
 
   /** Pulls, creates and starts one container instance; a failure becomes its waiting reason. */
   private void start(
-      Pod pod, PodState st, Container c, int attempt, boolean init, RuntimeSandbox sb, String podIp, Requeue requeue) {
+      Pod pod,
+      PodState st,
+      Container c,
+      int attempt,
+      boolean init,
+      RuntimeSandbox sb,
+      String podIp,
+      Requeue requeue) {
     String field = EventRecorder.containerField(pod, c.getName());
     String id = null;
     try {
@@ -413,33 +483,61 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
         try {
           messageFile = d.volumes().terminationMessageFile(PodSpecs.uid(pod), c.getName(), attempt);
         } catch (IOException e) {
-          throw new ContainerStartException("CreateContainerConfigError", "cannot create the termination message file: " + e.getMessage(), e);
+          throw new ContainerStartException(
+              "CreateContainerConfigError",
+              "cannot create the termination message file: " + e.getMessage(),
+              e);
         }
       }
       ContainerConfig config =
-          d.configs().build(pod, c, attempt, init, d.volumes() == null ? null : st.volumePaths, messageFile, podIp, d.context());
+          d.configs()
+              .build(
+                  pod,
+                  c,
+                  attempt,
+                  init,
+                  d.volumes() == null ? null : st.volumePaths,
+                  messageFile,
+                  podIp,
+                  d.context());
       try {
         id = d.runtime().createContainer(sb.id(), config);
       } catch (RuntimeOperationException e) {
         throw new ContainerStartException("CreateContainerError", e.getMessage(), e);
       }
-      d.events().event(pod, field, EventRecorder.NORMAL, "Created", "Created container " + c.getName());
+      d.events()
+          .event(pod, field, EventRecorder.NORMAL, "Created", "Created container " + c.getName());
       try {
         d.runtime().startContainer(id);
       } catch (RuntimeOperationException e) {
         d.runtime().removeContainer(id);
         throw new ContainerStartException("RunContainerError", e.getMessage(), e);
       }
-      d.events().event(pod, field, EventRecorder.NORMAL, "Started", "Started container " + c.getName());
-      if (d.handlers() != null && c.getLifecycle() != null && c.getLifecycle().getPostStart() != null) {
-        HandlerRunner.Outcome outcome = d.handlers().hook(
-            c.getLifecycle().getPostStart(), podIp, c, id, Duration.ofSeconds(PodSpecs.terminationGracePeriodSeconds(pod)));
+      d.events()
+          .event(pod, field, EventRecorder.NORMAL, "Started", "Started container " + c.getName());
+      if (d.handlers() != null
+          && c.getLifecycle() != null
+          && c.getLifecycle().getPostStart() != null) {
+        HandlerRunner.Outcome outcome =
+            d.handlers()
+                .hook(
+                    c.getLifecycle().getPostStart(),
+                    podIp,
+                    c,
+                    id,
+                    Duration.ofSeconds(PodSpecs.terminationGracePeriodSeconds(pod)));
         if (!outcome.success()) {
-          d.events().event(pod, field, EventRecorder.WARNING, "FailedPostStartHook", outcome.message());
+          d.events()
+              .event(pod, field, EventRecorder.WARNING, "FailedPostStartHook", outcome.message());
           RuntimeContainer rc = d.runtime().containerStatus(id).orElse(null);
           if (rc != null) {
-            d.killer().killContainer(pod, rc, podIp, PodSpecs.terminationGracePeriodSeconds(pod),
-                "FailedPostStartHook");
+            d.killer()
+                .killContainer(
+                    pod,
+                    rc,
+                    podIp,
+                    PodSpecs.terminationGracePeriodSeconds(pod),
+                    "FailedPostStartHook");
           }
           throw new ContainerStartException("PostStartHookError", outcome.message());
         }
@@ -447,7 +545,8 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
       st.waiting.remove(c.getName());
     } catch (ContainerStartException e) {
       st.waiting.put(c.getName(), new PodState.Waiting(e.reason(), e.getMessage()));
-      if (!"ImagePullBackOff".equals(e.reason()) && !"ErrImagePull".equals(e.reason())
+      if (!"ImagePullBackOff".equals(e.reason())
+          && !"ErrImagePull".equals(e.reason())
           && !"ErrImageNeverPull".equals(e.reason())) {
         d.events().event(pod, field, EventRecorder.WARNING, "Failed", "Error: " + e.getMessage());
       }
@@ -467,12 +566,15 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
       }
       for (ContainerPort p : c.getPorts()) {
         if (p.getHostPort() != null && p.getHostPort() > 0) {
-          ports.add(new SandboxConfig.PortMapping(p.getContainerPort(), p.getHostPort(), p.getProtocol(), p.getHostIP()));
+          ports.add(
+              new SandboxConfig.PortMapping(
+                  p.getContainerPort(), p.getHostPort(), p.getProtocol(), p.getHostIP()));
         }
       }
     }
     return new SandboxConfig(
-        new PodRef(PodSpecs.uid(pod), pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
+        new PodRef(
+            PodSpecs.uid(pod), pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
         attempt,
         PodSpecs.hostname(pod),
         PodSpecs.hostNetwork(pod),
@@ -493,8 +595,10 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
         d.runtime().removeContainer(c.id());
       }
     }
-    boolean stillUsed = rp.containers().stream()
-        .anyMatch(c -> old.id().equals(c.sandboxId()) && keep.contains(c.name() + "/" + c.id()));
+    boolean stillUsed =
+        rp.containers().stream()
+            .anyMatch(
+                c -> old.id().equals(c.sandboxId()) && keep.contains(c.name() + "/" + c.id()));
     if (!stillUsed) {
       d.runtime().removeSandbox(old.id());
     }
@@ -516,7 +620,8 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
 
   private boolean deadlineExceeded(Pod pod, Instant now) {
     Long deadline = pod.getSpec().getActiveDeadlineSeconds();
-    Instant started = pod.getStatus() == null ? null : KubeTime.parse(pod.getStatus().getStartTime());
+    Instant started =
+        pod.getStatus() == null ? null : KubeTime.parse(pod.getStatus().getStartTime());
     return deadline != null && started != null && !now.isBefore(started.plusSeconds(deadline));
   }
 
@@ -526,29 +631,36 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
     PodStatusBuilder.Probes probes =
         d.probes() == null
             ? new PodStatusBuilder.Probes() {
-                @Override
-                public boolean ready(Container c, String uid, String containerId) {
-                  return true;
-                }
-
-                @Override
-                public boolean started(Container c, String uid, String containerId) {
-                  return true;
-                }
+              @Override
+              public boolean ready(Container c, String uid, String containerId) {
+                return true;
               }
-            : new PodStatusBuilder.Probes() {
-                @Override
-                public boolean ready(Container c, String uid, String containerId) {
-                  return d.probes().ready(c, uid, containerId);
-                }
 
-                @Override
-                public boolean started(Container c, String uid, String containerId) {
-                  return d.probes().started(c, uid, containerId);
-                }
-              };
-    return statusBuilder.build(pod, rp, st.waiting, probes, d.context().hostIp(), terminal,
-        PodSyncer::terminationMessage, d.clock().now());
+              @Override
+              public boolean started(Container c, String uid, String containerId) {
+                return true;
+              }
+            }
+            : new PodStatusBuilder.Probes() {
+              @Override
+              public boolean ready(Container c, String uid, String containerId) {
+                return d.probes().ready(c, uid, containerId);
+              }
+
+              @Override
+              public boolean started(Container c, String uid, String containerId) {
+                return d.probes().started(c, uid, containerId);
+              }
+            };
+    return statusBuilder.build(
+        pod,
+        rp,
+        st.waiting,
+        probes,
+        d.context().hostIp(),
+        terminal,
+        PodSyncer::terminationMessage,
+        d.clock().now());
   }
 
   private PodStatus writeStatus(Pod pod, RuntimePod rp, PodState st) {
@@ -587,7 +699,9 @@ public final class PodSyncer implements PodWorkers.SyncHandler {
     }
   }
 
-  /** Go's Duration format for whole seconds and minutes ({@code 10s}, {@code 2m40s}, {@code 5m0s}). */
+  /**
+   * Go's Duration format for whole seconds and minutes ({@code 10s}, {@code 2m40s}, {@code 5m0s}).
+   */
   static String goDuration(Duration d) {
     long s = d.toSeconds();
     if (s < 60) {

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * One worker per pod, as the kubelet's pod_workers.go: every event for a pod (an API update, a
  * container that changed, a probe result, a timer) asks its worker to sync, and the worker runs at
  * most one sync of that pod at a time. Requests arriving during a sync collapse into one more sync
- * right after it. Syncs of different pods run in parallel on the executor (a cached pool gives
- * each busy pod its own thread, as a goroutine per pod would).
+ * right after it. Syncs of different pods run in parallel on the executor (a cached pool gives each
+ * busy pod its own thread, as a goroutine per pod would).
  *
  * <p>A sync returns when to sync again without an event (a back-off expiring) or null; a failed
  * sync is retried after a back-off doubling from 1 s to 30 s. Thread-safe.

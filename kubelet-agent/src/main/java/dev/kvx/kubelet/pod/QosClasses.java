@@ -18,7 +18,8 @@ public final class QosClasses {
     boolean guaranteed = true;
     for (Container c : PodSpecs.allContainers(pod)) {
       Map<String, Quantity> limits = c.getResources() == null ? null : c.getResources().getLimits();
-      Map<String, Quantity> requests = c.getResources() == null ? null : c.getResources().getRequests();
+      Map<String, Quantity> requests =
+          c.getResources() == null ? null : c.getResources().getRequests();
       for (String r : SUPPORTED) {
         Quantity limit = limits == null ? null : limits.get(r);
         Quantity request = requests == null ? null : requests.get(r);

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the runtime holds of one pod: its sandboxes and container instances (the kubelet's
- * {@code kubecontainer.PodStatus}), newest first.
+ * What the runtime holds of one pod: its sandboxes and container instances (the kubelet's {@code
+ * kubecontainer.PodStatus}), newest first.
  */
 public record RuntimePod(List<RuntimeSandbox> sandboxes, List<RuntimeContainer> containers) {
   private static final Comparator<RuntimeContainer> NEWEST_CONTAINER_FIRST =

@@ -77,13 +77,15 @@ public final class HandlerRunner {
       return tcp(p.getTcpSocket(), podIp, c, timeout);
     }
     if (p.getGrpc() != null) {
-      return tcp(new TCPSocketAction(null, new IntOrString(p.getGrpc().getPort())), podIp, c, timeout);
+      return tcp(
+          new TCPSocketAction(null, new IntOrString(p.getGrpc().getPort())), podIp, c, timeout);
     }
     return Outcome.failed("probe has no action");
   }
 
   /** Runs a postStart or preStop handler. */
-  public Outcome hook(LifecycleHandler h, String podIp, Container c, String containerId, Duration timeout) {
+  public Outcome hook(
+      LifecycleHandler h, String podIp, Container c, String containerId, Duration timeout) {
     if (h.getExec() != null) {
       return exec(containerId, h.getExec(), timeout);
     }
@@ -118,7 +120,8 @@ public final class HandlerRunner {
   }
 
   private Outcome httpGet(HTTPGetAction a, String podIp, Container c, Duration timeout) {
-    String scheme = a.getScheme() == null || a.getScheme().isEmpty() ? "http" : a.getScheme().toLowerCase();
+    String scheme =
+        a.getScheme() == null || a.getScheme().isEmpty() ? "http" : a.getScheme().toLowerCase();
     String host = a.getHost() == null || a.getHost().isEmpty() ? podIp : a.getHost();
     int port;
     try {
@@ -133,7 +136,9 @@ public final class HandlerRunner {
     String url = scheme + "://" + hostForUrl(host) + ":" + port + path;
     try {
       HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()
+          HttpRequest.newBuilder(URI.create(url))
+              .timeout(timeout)
+              .GET()
               .header("User-Agent", USER_AGENT)
               .header("Accept", "*/*");
       if (a.getHttpHeaders() != null) {
@@ -142,7 +147,8 @@ public final class HandlerRunner {
         }
       }
       HttpResponse<Void> response =
-          ("https".equals(scheme) ? https : http).send(request.build(), HttpResponse.BodyHandlers.discarding());
+          ("https".equals(scheme) ? https : http)
+              .send(request.build(), HttpResponse.BodyHandlers.discarding());
       int code = response.statusCode();
       return code >= 200 && code < 400
           ? Outcome.ok()
@@ -190,7 +196,8 @@ public final class HandlerRunner {
     try {
       return Integer.parseInt(name);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("couldn't find port: " + name + " in container " + c.getName());
+      throw new IllegalArgumentException(
+          "couldn't find port: " + name + " in container " + c.getName());
     }
   }
 
@@ -199,7 +206,8 @@ public final class HandlerRunner {
     if (e instanceof java.net.ConnectException) {
       return "connect: connection refused";
     }
-    if (e instanceof java.net.http.HttpTimeoutException || e instanceof java.net.SocketTimeoutException) {
+    if (e instanceof java.net.http.HttpTimeoutException
+        || e instanceof java.net.SocketTimeoutException) {
       return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
     }
     return m == null ? e.getClass().getSimpleName() : m;

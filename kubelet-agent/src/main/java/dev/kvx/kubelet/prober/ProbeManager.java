@@ -92,29 +92,36 @@ public final class ProbeManager {
         if (existing != null) {
           existing.stop();
         }
-        Worker w = new Worker(key, uid, kind, pod, podIp, c, probe, rc.id(), c.getStartupProbe() != null);
+        Worker w =
+            new Worker(key, uid, kind, pod, podIp, c, probe, rc.id(), c.getStartupProbe() != null);
         workers.put(key, w);
         w.start(rc.startedAt());
       }
     }
-    workers.entrySet().removeIf(e -> {
-      if (e.getKey().startsWith(uid + "|") && !wanted.contains(e.getKey())) {
-        e.getValue().stop();
-        return true;
-      }
-      return false;
-    });
+    workers
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getKey().startsWith(uid + "|") && !wanted.contains(e.getKey())) {
+                e.getValue().stop();
+                return true;
+              }
+              return false;
+            });
   }
 
   /** Stops every probe of the pod. */
   public void remove(String uid) {
-    workers.entrySet().removeIf(e -> {
-      if (e.getKey().startsWith(uid + "|")) {
-        e.getValue().stop();
-        return true;
-      }
-      return false;
-    });
+    workers
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getKey().startsWith(uid + "|")) {
+                e.getValue().stop();
+                return true;
+              }
+              return false;
+            });
   }
 
   /** Whether the container instance passes readiness (true without a readiness probe). */
@@ -187,8 +194,16 @@ public final class ProbeManager {
     volatile boolean running;
     ScheduledFuture<?> timer;
 
-    Worker(String key, String uid, Kind kind, Pod pod, String podIp, Container container, Probe probe,
-        String containerId, boolean hasStartupProbe) {
+    Worker(
+        String key,
+        String uid,
+        Kind kind,
+        Pod pod,
+        String podIp,
+        Container container,
+        Probe probe,
+        String containerId,
+        boolean hasStartupProbe) {
       this.key = key;
       this.uid = uid;
       this.kind = kind;
@@ -198,16 +213,18 @@ public final class ProbeManager {
       this.probe = probe;
       this.containerId = containerId;
       this.hasStartupProbe = hasStartupProbe;
-      this.result = switch (kind) {
-        case READINESS -> Boolean.FALSE;
-        case LIVENESS -> Boolean.TRUE;
-        case STARTUP -> null;
-      };
+      this.result =
+          switch (kind) {
+            case READINESS -> Boolean.FALSE;
+            case LIVENESS -> Boolean.TRUE;
+            case STARTUP -> null;
+          };
     }
 
     synchronized void start(Instant startedAt) {
       long initialDelay = PodSpecs.initialDelaySeconds(probe) * 1000L;
-      long sinceStart = startedAt == null ? 0 : Duration.between(startedAt, Instant.now()).toMillis();
+      long sinceStart =
+          startedAt == null ? 0 : Duration.between(startedAt, Instant.now()).toMillis();
       long first = Math.max(0, initialDelay - Math.max(0, sinceStart));
       long period = PodSpecs.periodSeconds(probe) * 1000L;
       timer = scheduler.scheduleAtFixedRate(this::tick, first, period, TimeUnit.MILLISECONDS);
@@ -240,13 +257,20 @@ public final class ProbeManager {
 
     private boolean startupPassed() {
       Worker startup = workers.get(key(uid, container.getName(), Kind.STARTUP));
-      return startup != null && startup.containerId.equals(containerId) && Boolean.TRUE.equals(startup.result);
+      return startup != null
+          && startup.containerId.equals(containerId)
+          && Boolean.TRUE.equals(startup.result);
     }
 
     private void probeOnce() {
       try {
         HandlerRunner.Outcome outcome =
-            runner.probe(probe, podIp, container, containerId, Duration.ofSeconds(PodSpecs.timeoutSeconds(probe)));
+            runner.probe(
+                probe,
+                podIp,
+                container,
+                containerId,
+                Duration.ofSeconds(PodSpecs.timeoutSeconds(probe)));
         if (stopped) {
           return;
         }
@@ -261,8 +285,12 @@ public final class ProbeManager {
         } else {
           successes = 0;
           failures++;
-          events.event(pod, EventRecorder.containerField(pod, container.getName()), EventRecorder.WARNING,
-              "Unhealthy", kind.display + " probe failed: " + outcome.message());
+          events.event(
+              pod,
+              EventRecorder.containerField(pod, container.getName()),
+              EventRecorder.WARNING,
+              "Unhealthy",
+              kind.display + " probe failed: " + outcome.message());
           if (!Boolean.FALSE.equals(result) && failures >= PodSpecs.failureThreshold(probe)) {
             next = Boolean.FALSE;
             if (kind != Kind.READINESS) {

@@ -12,11 +12,11 @@ import java.util.Optional;
  *
  * <p>Contract: every method blocks (a Docker round trip) — call them from pod workers or other
  * dedicated threads, never from an event loop. Implementations are thread-safe. One instance serves
- * one node: it labels what it creates with the node's name and its listings return only that
- * node's sandboxes and containers, so several agents can share one engine. Identity (pod UID,
- * namespace, name, container name, attempt) is recorded on the objects themselves, so an agent
- * that restarts rebuilds its state by listing. Failures throw {@link RuntimeOperationException}
- * (or its subclasses).
+ * one node: it labels what it creates with the node's name and its listings return only that node's
+ * sandboxes and containers, so several agents can share one engine. Identity (pod UID, namespace,
+ * name, container name, attempt) is recorded on the objects themselves, so an agent that restarts
+ * rebuilds its state by listing. Failures throw {@link RuntimeOperationException} (or its
+ * subclasses).
  */
 public interface ContainerRuntime extends AutoCloseable {
 
@@ -62,8 +62,8 @@ public interface ContainerRuntime extends AutoCloseable {
   void startContainer(String containerId);
 
   /**
-   * Stops the container: SIGTERM, then SIGKILL once {@code gracePeriod} has passed. Blocks until
-   * it has exited. Idempotent.
+   * Stops the container: SIGTERM, then SIGKILL once {@code gracePeriod} has passed. Blocks until it
+   * has exited. Idempotent.
    */
   void stopContainer(String containerId, Duration gracePeriod);
 

@@ -6,8 +6,8 @@ import java.time.Duration;
 public interface ExecSession extends AutoCloseable {
 
   /**
-   * Blocks until the command exits and its output was delivered; returns its exit code, or null
-   * if it did not finish within {@code timeout}.
+   * Blocks until the command exits and its output was delivered; returns its exit code, or null if
+   * it did not finish within {@code timeout}.
    */
   Integer awaitExit(Duration timeout) throws InterruptedException;
 

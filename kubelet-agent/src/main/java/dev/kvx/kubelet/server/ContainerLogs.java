@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code GET /containerLogs/{namespace}/{pod}/{container}}: the container's log as chunked
- * {@code text/plain}, as the kubelet serves it. The runtime streams on its own thread; chunks are
- * written on the request's context. Closing the connection stops a followed stream.
+ * {@code GET /containerLogs/{namespace}/{pod}/{container}}: the container's log as chunked {@code
+ * text/plain}, as the kubelet serves it. The runtime streams on its own thread; chunks are written
+ * on the request's context. Closing the connection stops a followed stream.
  */
 final class ContainerLogs {
   private final Vertx vertx;
@@ -36,21 +36,28 @@ final class ContainerLogs {
     String container = ctx.pathParam("container");
     KubeletRoutes.Located located = locator.find(ns, podName);
     if (located == null) {
-      KubeletRoutes.plain(ctx, 404, "pod \"" + podName + "\" not found in namespace \"" + ns + "\"");
+      KubeletRoutes.plain(
+          ctx, 404, "pod \"" + podName + "\" not found in namespace \"" + ns + "\"");
       return;
     }
     LogOptions options;
     Long limitBytes;
     boolean previous = flag(ctx, "previous");
     try {
-      Integer tail = ctx.queryParams().contains("tailLines") ? Integer.valueOf(ctx.queryParams().get("tailLines")) : null;
+      Integer tail =
+          ctx.queryParams().contains("tailLines")
+              ? Integer.valueOf(ctx.queryParams().get("tailLines"))
+              : null;
       Instant since = null;
       if (ctx.queryParams().contains("sinceSeconds")) {
         since = Instant.now().minusSeconds(Long.parseLong(ctx.queryParams().get("sinceSeconds")));
       } else if (ctx.queryParams().contains("sinceTime")) {
         since = Instant.parse(ctx.queryParams().get("sinceTime"));
       }
-      limitBytes = ctx.queryParams().contains("limitBytes") ? Long.valueOf(ctx.queryParams().get("limitBytes")) : null;
+      limitBytes =
+          ctx.queryParams().contains("limitBytes")
+              ? Long.valueOf(ctx.queryParams().get("limitBytes"))
+              : null;
       options = new LogOptions(flag(ctx, "follow"), tail, since, flag(ctx, "timestamps"));
     } catch (RuntimeException e) {
       KubeletRoutes.plain(ctx, 400, "invalid log options: " + e.getMessage());
@@ -58,70 +65,95 @@ final class ContainerLogs {
     }
     Context context = vertx.getOrCreateContext();
     HttpServerResponse response = ctx.response();
-    vertx.executeBlocking(() -> located.instances(container), false).onComplete(found -> {
-      if (found.failed()) {
-        KubeletRoutes.plain(ctx, 500, found.cause().getMessage());
-        return;
-      }
-      List<RuntimeContainer> instances = found.result();
-      RuntimeContainer target;
-      if (previous) {
-        // The pod status' lastState: the newest instance while it waits to restart, else the one before.
-        int index = !instances.isEmpty() && restarting(located.pod(), instances.get(0)) ? 0 : 1;
-        if (instances.size() <= index) {
-          KubeletRoutes.plain(ctx, 400, "previous terminated container \"" + container + "\" in pod \"" + podName + "\" not found");
-          return;
-        }
-        target = instances.get(index);
-      } else if (instances.isEmpty()) {
-        KubeletRoutes.plain(ctx, 400, "container \"" + container + "\" in pod \"" + podName + "\" is waiting to start: ContainerCreating");
-        return;
-      } else {
-        target = instances.get(0);
-      }
-      response.setChunked(true).setStatusCode(200).putHeader("Content-Type", "text/plain");
-      AtomicLong left = new AtomicLong(limitBytes == null ? Long.MAX_VALUE : limitBytes);
-      LogStream[] stream = new LogStream[1];
-      LogSink sink = new LogSink() {
-        @Override
-        public void chunk(byte[] data, boolean stderr) {
-          long room = left.get();
-          if (room <= 0) {
-            return;
-          }
-          int n = (int) Math.min(room, data.length);
-          left.addAndGet(-n);
-          Buffer chunk = Buffer.buffer(n).appendBytes(data, 0, n);
-          context.runOnContext(v -> {
-            if (!response.ended() && !response.closed()) {
-              response.write(chunk);
-            }
-          });
-          if (left.get() <= 0 && stream[0] != null) {
-            stream[0].close();
-          }
-        }
+    vertx
+        .executeBlocking(() -> located.instances(container), false)
+        .onComplete(
+            found -> {
+              if (found.failed()) {
+                KubeletRoutes.plain(ctx, 500, found.cause().getMessage());
+                return;
+              }
+              List<RuntimeContainer> instances = found.result();
+              RuntimeContainer target;
+              if (previous) {
+                // The pod status' lastState: the newest instance while it waits to restart, else
+                // the one before.
+                int index =
+                    !instances.isEmpty() && restarting(located.pod(), instances.get(0)) ? 0 : 1;
+                if (instances.size() <= index) {
+                  KubeletRoutes.plain(
+                      ctx,
+                      400,
+                      "previous terminated container \""
+                          + container
+                          + "\" in pod \""
+                          + podName
+                          + "\" not found");
+                  return;
+                }
+                target = instances.get(index);
+              } else if (instances.isEmpty()) {
+                KubeletRoutes.plain(
+                    ctx,
+                    400,
+                    "container \""
+                        + container
+                        + "\" in pod \""
+                        + podName
+                        + "\" is waiting to start: ContainerCreating");
+                return;
+              } else {
+                target = instances.get(0);
+              }
+              response.setChunked(true).setStatusCode(200).putHeader("Content-Type", "text/plain");
+              AtomicLong left = new AtomicLong(limitBytes == null ? Long.MAX_VALUE : limitBytes);
+              LogStream[] stream = new LogStream[1];
+              LogSink sink =
+                  new LogSink() {
+                    @Override
+                    public void chunk(byte[] data, boolean stderr) {
+                      long room = left.get();
+                      if (room <= 0) {
+                        return;
+                      }
+                      int n = (int) Math.min(room, data.length);
+                      left.addAndGet(-n);
+                      Buffer chunk = Buffer.buffer(n).appendBytes(data, 0, n);
+                      context.runOnContext(
+                          v -> {
+                            if (!response.ended() && !response.closed()) {
+                              response.write(chunk);
+                            }
+                          });
+                      if (left.get() <= 0 && stream[0] != null) {
+                        stream[0].close();
+                      }
+                    }
 
-        @Override
-        public void end(Throwable error) {
-          context.runOnContext(v -> {
-            if (!response.ended() && !response.closed()) {
-              response.end();
-            }
-          });
-        }
-      };
-      vertx.executeBlocking(() -> located.runtime().logs(target.id(), options, sink), false).onComplete(s -> {
-        if (s.failed()) {
-          if (!response.ended()) {
-            response.end();
-          }
-          return;
-        }
-        stream[0] = s.result();
-        response.closeHandler(v -> s.result().close());
-      });
-    });
+                    @Override
+                    public void end(Throwable error) {
+                      context.runOnContext(
+                          v -> {
+                            if (!response.ended() && !response.closed()) {
+                              response.end();
+                            }
+                          });
+                    }
+                  };
+              vertx
+                  .executeBlocking(() -> located.runtime().logs(target.id(), options, sink), false)
+                  .onComplete(
+                      s -> {
+                        if (s.failed()) {
+                          if (!response.ended()) {
+                            response.end();
+                          }
+                          return;
+                        }
+                        stream[0] = s.result();
+                        response.closeHandler(v -> s.result().close());
+                      });
+            });
   }
 
   /** Whether an exited instance is to be restarted (its status then shows it as last state). */
@@ -131,7 +163,8 @@ final class ContainerLogs {
     }
     String policy = PodSpecs.restartPolicy(pod);
     return PodSpecs.ALWAYS.equals(policy)
-        || (PodSpecs.ON_FAILURE.equals(policy) && (latest.exitCode() == null || latest.exitCode() != 0));
+        || (PodSpecs.ON_FAILURE.equals(policy)
+            && (latest.exitCode() == null || latest.exitCode() != 0));
   }
 
   private static boolean flag(RoutingContext ctx, String name) {

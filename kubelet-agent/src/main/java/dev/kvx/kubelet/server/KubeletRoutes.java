@@ -34,12 +34,18 @@ public final class KubeletRoutes {
     /** The container's instances in the runtime, newest first (blocking). */
     public List<RuntimeContainer> instances(String container) {
       return runtime
-          .listContainers(Map.of(RuntimeLabels.POD_UID, PodSpecs.uid(pod), RuntimeLabels.CONTAINER_NAME, container))
+          .listContainers(
+              Map.of(
+                  RuntimeLabels.POD_UID,
+                  PodSpecs.uid(pod),
+                  RuntimeLabels.CONTAINER_NAME,
+                  container))
           .stream()
-          .sorted((a, b) -> {
-            int byAttempt = Integer.compare(b.attempt(), a.attempt());
-            return byAttempt != 0 ? byAttempt : compareCreated(b, a);
-          })
+          .sorted(
+              (a, b) -> {
+                int byAttempt = Integer.compare(b.attempt(), a.attempt());
+                return byAttempt != 0 ? byAttempt : compareCreated(b, a);
+              })
           .toList();
     }
 
@@ -75,7 +81,10 @@ public final class KubeletRoutes {
 
   static void plain(RoutingContext ctx, int status, String body) {
     if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(body);
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end(body);
     }
   }
 }

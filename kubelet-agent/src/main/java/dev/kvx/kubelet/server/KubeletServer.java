@@ -25,8 +25,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <p>Authentication as the kubelet's x509 authenticator: clients may present a certificate signed
  * by the client CA (the cluster CA: the API server's kubelet-client certificate, or an admin's);
  * {@link #requireClientCertificate} guards the routes that reach into containers. Health and
- * metrics stay open. This is its own verticle rather than {@code ComponentServer} because that
- * one cannot ask for client certificates.
+ * metrics stay open. This is its own verticle rather than {@code ComponentServer} because that one
+ * cannot ask for client certificates.
  */
 public final class KubeletServer extends VerticleBase {
   /** The sub-protocols the exec WebSocket speaks, newest first. */
@@ -109,14 +109,16 @@ public final class KubeletServer extends VerticleBase {
    */
   public static void requireClientCertificate(RoutingContext ctx) {
     try {
-      if (ctx.request().isSSL()
-          && !ctx.request().connection().peerCertificates().isEmpty()) {
+      if (ctx.request().isSSL() && !ctx.request().connection().peerCertificates().isEmpty()) {
         ctx.next();
         return;
       }
     } catch (SSLPeerUnverifiedException e) {
       // no certificate presented
     }
-    ctx.response().setStatusCode(401).putHeader("Content-Type", "text/plain; charset=utf-8").end("Unauthorized");
+    ctx.response()
+        .setStatusCode(401)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end("Unauthorized");
   }
 }

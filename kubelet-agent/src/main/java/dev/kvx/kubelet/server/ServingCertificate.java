@@ -34,9 +34,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The agent's serving certificate when none is given: self-signed, written once to {@code
- * <root-dir>/pki/kubelet.crt} and {@code kubelet.key}, as the kubelet does in its cert dir
- * ({@code CN=<host>@<timestamp>}, one year). The API server does not verify it (as upstream's
- * without {@code --kubelet-certificate-authority}); it only keeps the traffic encrypted.
+ * <root-dir>/pki/kubelet.crt} and {@code kubelet.key}, as the kubelet does in its cert dir ({@code
+ * CN=<host>@<timestamp>}, one year). The API server does not verify it (as upstream's without
+ * {@code --kubelet-certificate-authority}); it only keeps the traffic encrypted.
  *
  * <p>File I/O and key generation: call it off the event loop.
  */
@@ -80,16 +80,21 @@ public final class ServingCertificate {
         }
       }
       builder.addExtension(
-          Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(sans.toArray(GeneralName[]::new)));
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(
-          Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       builder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       X509Certificate certificate =
           new JcaX509CertificateConverter()
               .getCertificate(
-                  builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+                  builder.build(
+                      new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
       Files.writeString(cert, pem(certificate));
       Files.writeString(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
       try {

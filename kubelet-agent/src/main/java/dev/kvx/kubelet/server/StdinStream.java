@@ -5,10 +5,10 @@ import java.io.InputStream;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The stdin of an exec: frames arriving on the WebSocket (event loop) are queued without
- * blocking; the runtime's copier thread reads them. When more than a few frames wait, the socket is
- * paused until the reader catches up. {@link #end()} gives the reader end of file (v5's close of
- * channel 0, or the socket closing).
+ * The stdin of an exec: frames arriving on the WebSocket (event loop) are queued without blocking;
+ * the runtime's copier thread reads them. When more than a few frames wait, the socket is paused
+ * until the reader catches up. {@link #end()} gives the reader end of file (v5's close of channel
+ * 0, or the socket closing).
  */
 final class StdinStream extends InputStream {
   private static final byte[] EOF = new byte[0];

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * Materialises a pod's volumes on the node under {@code <root-dir>/pods/<uid>/volumes/} (the
  * kubelet's layout: {@code kubernetes.io~empty-dir/NAME}, {@code kubernetes.io~configmap/NAME}, …),
  * for the runtime to bind-mount: emptyDir, hostPath, configMap, secret, downwardAPI and projected
- * (configMap, secret, downwardAPI and serviceAccountToken sources). ConfigMap, Secret and
- * downward API contents are rewritten atomically when they change.
+ * (configMap, secret, downwardAPI and serviceAccountToken sources). ConfigMap, Secret and downward
+ * API contents are rewritten atomically when they change.
  *
  * <p>Blocking (file I/O, API reads): pod worker threads only.
  */
@@ -57,12 +57,11 @@ public final class VolumeManager {
     return rootDir.resolve("pods").resolve(uid);
   }
 
-  /**
-   * Sets up (or refreshes) every volume of {@code pod}; returns volume name to host path.
-   */
+  /** Sets up (or refreshes) every volume of {@code pod}; returns volume name to host path. */
   public Map<String, Path> setUp(Pod pod, String podIp, PodContext ctx) throws VolumeException {
     Map<String, Path> paths = new LinkedHashMap<>();
-    List<Volume> volumes = pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+    List<Volume> volumes =
+        pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
     for (Volume v : volumes) {
       try {
         paths.put(v.getName(), setUp(pod, v, podIp, ctx));
@@ -97,7 +96,13 @@ public final class VolumeManager {
         throw failed(v, "configmap \"" + src.getName() + "\" not found");
       }
       if (cm != null) {
-        payload.putAll(keys(v, configMapData(cm), src.getItems(), mode(src.getDefaultMode()), Boolean.TRUE.equals(src.getOptional())));
+        payload.putAll(
+            keys(
+                v,
+                configMapData(cm),
+                src.getItems(),
+                mode(src.getDefaultMode()),
+                Boolean.TRUE.equals(src.getOptional())));
       }
       return write(uid, "configmap", v.getName(), payload);
     }
@@ -109,13 +114,22 @@ public final class VolumeManager {
         throw failed(v, "secret \"" + src.getSecretName() + "\" not found");
       }
       if (s != null) {
-        payload.putAll(keys(v, secretData(s), src.getItems(), mode(src.getDefaultMode()), Boolean.TRUE.equals(src.getOptional())));
+        payload.putAll(
+            keys(
+                v,
+                secretData(s),
+                src.getItems(),
+                mode(src.getDefaultMode()),
+                Boolean.TRUE.equals(src.getOptional())));
       }
       return write(uid, "secret", v.getName(), payload);
     }
     if (v.getDownwardAPI() != null) {
       var src = v.getDownwardAPI();
-      return write(uid, "downward-api", v.getName(),
+      return write(
+          uid,
+          "downward-api",
+          v.getName(),
           downward(pod, v, src.getItems(), mode(src.getDefaultMode()), podIp, ctx));
     }
     if (v.getProjected() != null) {
@@ -133,7 +147,13 @@ public final class VolumeManager {
             }
             throw failed(v, "configmap \"" + cmSrc.getName() + "\" not found");
           }
-          payload.putAll(keys(v, configMapData(cm), cmSrc.getItems(), defaultMode, Boolean.TRUE.equals(cmSrc.getOptional())));
+          payload.putAll(
+              keys(
+                  v,
+                  configMapData(cm),
+                  cmSrc.getItems(),
+                  defaultMode,
+                  Boolean.TRUE.equals(cmSrc.getOptional())));
         } else if (p.getSecret() != null) {
           var sSrc = p.getSecret();
           Secret s = source.secret(ns, sSrc.getName());
@@ -143,13 +163,21 @@ public final class VolumeManager {
             }
             throw failed(v, "secret \"" + sSrc.getName() + "\" not found");
           }
-          payload.putAll(keys(v, secretData(s), sSrc.getItems(), defaultMode, Boolean.TRUE.equals(sSrc.getOptional())));
+          payload.putAll(
+              keys(
+                  v,
+                  secretData(s),
+                  sSrc.getItems(),
+                  defaultMode,
+                  Boolean.TRUE.equals(sSrc.getOptional())));
         } else if (p.getDownwardAPI() != null) {
           payload.putAll(downward(pod, v, p.getDownwardAPI().getItems(), defaultMode, podIp, ctx));
         } else if (p.getServiceAccountToken() != null) {
           byte[] token = token(pod, p.getServiceAccountToken());
           if (token != null) {
-            payload.put(p.getServiceAccountToken().getPath(), new AtomicWriter.FileContent(token, defaultMode));
+            payload.put(
+                p.getServiceAccountToken().getPath(),
+                new AtomicWriter.FileContent(token, defaultMode));
           }
         }
       }
@@ -177,12 +205,22 @@ public final class VolumeManager {
       }
       case "Directory" -> {
         if (!Files.isDirectory(path)) {
-          throw new VolumeException("MountVolume.SetUp failed for volume \"" + name + "\" : hostPath type check failed: " + path + " is not a directory");
+          throw new VolumeException(
+              "MountVolume.SetUp failed for volume \""
+                  + name
+                  + "\" : hostPath type check failed: "
+                  + path
+                  + " is not a directory");
         }
       }
       case "File" -> {
         if (!Files.isRegularFile(path)) {
-          throw new VolumeException("MountVolume.SetUp failed for volume \"" + name + "\" : hostPath type check failed: " + path + " is not a file");
+          throw new VolumeException(
+              "MountVolume.SetUp failed for volume \""
+                  + name
+                  + "\" : hostPath type check failed: "
+                  + path
+                  + " is not a file");
         }
       }
       default -> {
@@ -198,7 +236,11 @@ public final class VolumeManager {
       data.putAll(cm.getData());
     }
     if (cm.getBinaryData() != null) {
-      cm.getBinaryData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.ISO_8859_1)));
+      cm.getBinaryData()
+          .forEach(
+              (k, v) ->
+                  data.put(
+                      k, new String(Base64.getDecoder().decode(v), StandardCharsets.ISO_8859_1)));
     }
     return data;
   }
@@ -212,7 +254,11 @@ public final class VolumeManager {
       throws VolumeException {
     Map<String, AtomicWriter.FileContent> out = new LinkedHashMap<>();
     if (items == null || items.isEmpty()) {
-      data.forEach((k, val) -> out.put(k, new AtomicWriter.FileContent(val.getBytes(StandardCharsets.UTF_8), defaultMode)));
+      data.forEach(
+          (k, val) ->
+              out.put(
+                  k,
+                  new AtomicWriter.FileContent(val.getBytes(StandardCharsets.UTF_8), defaultMode)));
       return out;
     }
     for (KeyToPath item : items) {
@@ -224,13 +270,19 @@ public final class VolumeManager {
         throw failed(v, "configmap references non-existent config key: " + item.getKey());
       }
       int mode = item.getMode() != null ? item.getMode() : defaultMode;
-      out.put(item.getPath(), new AtomicWriter.FileContent(val.getBytes(StandardCharsets.UTF_8), mode));
+      out.put(
+          item.getPath(), new AtomicWriter.FileContent(val.getBytes(StandardCharsets.UTF_8), mode));
     }
     return out;
   }
 
   private static Map<String, AtomicWriter.FileContent> downward(
-      Pod pod, Volume v, List<DownwardAPIVolumeFile> items, int defaultMode, String podIp, PodContext ctx)
+      Pod pod,
+      Volume v,
+      List<DownwardAPIVolumeFile> items,
+      int defaultMode,
+      String podIp,
+      PodContext ctx)
       throws VolumeException {
     Map<String, AtomicWriter.FileContent> out = new LinkedHashMap<>();
     if (items == null) {
@@ -246,14 +298,17 @@ public final class VolumeManager {
         }
       } else if (item.getResourceFieldRef() != null) {
         String containerName = item.getResourceFieldRef().getContainerName();
-        Container c = PodSpecs.container(pod, containerName == null ? "" : containerName)
-            .orElseThrow(() -> failed(v, "container " + containerName + " not found"));
+        Container c =
+            PodSpecs.container(pod, containerName == null ? "" : containerName)
+                .orElseThrow(() -> failed(v, "container " + containerName + " not found"));
         value = FieldRefs.resource(c, item.getResourceFieldRef(), ctx);
       } else {
         continue;
       }
       int mode = item.getMode() != null ? item.getMode() : defaultMode;
-      out.put(item.getPath(), new AtomicWriter.FileContent(value.getBytes(StandardCharsets.UTF_8), mode));
+      out.put(
+          item.getPath(),
+          new AtomicWriter.FileContent(value.getBytes(StandardCharsets.UTF_8), mode));
     }
     return out;
   }
@@ -263,13 +318,20 @@ public final class VolumeManager {
     if (client == null) {
       return null;
     }
-    String sa = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
+    String sa =
+        pod.getSpec().getServiceAccountName() == null
+            ? "default"
+            : pod.getSpec().getServiceAccountName();
     try {
       TokenRequest request =
           new TokenRequestBuilder()
               .withNewSpec()
-              .withAudiences(p.getAudience() == null || p.getAudience().isEmpty() ? null : List.of(p.getAudience()))
-              .withExpirationSeconds(p.getExpirationSeconds() == null ? 3607L : p.getExpirationSeconds())
+              .withAudiences(
+                  p.getAudience() == null || p.getAudience().isEmpty()
+                      ? null
+                      : List.of(p.getAudience()))
+              .withExpirationSeconds(
+                  p.getExpirationSeconds() == null ? 3607L : p.getExpirationSeconds())
               .withNewBoundObjectRef()
               .withApiVersion("v1")
               .withKind("Pod")
@@ -279,16 +341,24 @@ public final class VolumeManager {
               .endSpec()
               .build();
       TokenRequest answer =
-          client.serviceAccounts().inNamespace(pod.getMetadata().getNamespace()).withName(sa).tokenRequest(request);
+          client
+              .serviceAccounts()
+              .inNamespace(pod.getMetadata().getNamespace())
+              .withName(sa)
+              .tokenRequest(request);
       return answer.getStatus().getToken().getBytes(StandardCharsets.UTF_8);
     } catch (RuntimeException e) {
-      LOG.warn("No token for service account {}/{} ({}): the projected volume has no token file",
-          pod.getMetadata().getNamespace(), sa, e.getMessage());
+      LOG.warn(
+          "No token for service account {}/{} ({}): the projected volume has no token file",
+          pod.getMetadata().getNamespace(),
+          sa,
+          e.getMessage());
       return null;
     }
   }
 
-  private Path write(String uid, String plugin, String name, Map<String, AtomicWriter.FileContent> payload)
+  private Path write(
+      String uid, String plugin, String name, Map<String, AtomicWriter.FileContent> payload)
       throws IOException {
     Path dir = volumeDir(uid, plugin, name);
     AtomicWriter.write(dir, payload);
@@ -300,8 +370,8 @@ public final class VolumeManager {
   }
 
   /**
-   * A fresh, empty termination message file for one container instance, to bind-mount at its
-   * {@code terminationMessagePath}.
+   * A fresh, empty termination message file for one container instance, to bind-mount at its {@code
+   * terminationMessagePath}.
    */
   public Path terminationMessageFile(String uid, String container, int attempt) throws IOException {
     Path dir = podDir(uid).resolve("containers").resolve(container);
@@ -327,6 +397,7 @@ public final class VolumeManager {
   }
 
   private static VolumeException failed(Volume v, String message) {
-    return new VolumeException("MountVolume.SetUp failed for volume \"" + v.getName() + "\" : " + message);
+    return new VolumeException(
+        "MountVolume.SetUp failed for volume \"" + v.getName() + "\" : " + message);
   }
 }

@@ -29,13 +29,17 @@ class PodWorkersTest {
     AtomicInteger maxConcurrent = new AtomicInteger();
     AtomicInteger syncs = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
-    PodWorkers workers = new PodWorkers(executor, clock, uid -> {
-      maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-      syncs.incrementAndGet();
-      release.await(10, TimeUnit.SECONDS);
-      concurrent.decrementAndGet();
-      return null;
-    });
+    PodWorkers workers =
+        new PodWorkers(
+            executor,
+            clock,
+            uid -> {
+              maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+              syncs.incrementAndGet();
+              release.await(10, TimeUnit.SECONDS);
+              concurrent.decrementAndGet();
+              return null;
+            });
     for (int i = 0; i < 20; i++) {
       workers.enqueue("a");
     }
@@ -49,12 +53,16 @@ class PodWorkersTest {
   void differentPodsSyncInParallel() {
     ConcurrentHashMap<String, Boolean> inside = new ConcurrentHashMap<>();
     CountDownLatch both = new CountDownLatch(2);
-    PodWorkers workers = new PodWorkers(executor, clock, uid -> {
-      inside.put(uid, true);
-      both.countDown();
-      both.await(10, TimeUnit.SECONDS);
-      return null;
-    });
+    PodWorkers workers =
+        new PodWorkers(
+            executor,
+            clock,
+            uid -> {
+              inside.put(uid, true);
+              both.countDown();
+              both.await(10, TimeUnit.SECONDS);
+              return null;
+            });
     workers.enqueue("a");
     workers.enqueue("b");
     await().atMost(Duration.ofSeconds(5)).until(() -> both.getCount() == 0);
@@ -63,7 +71,9 @@ class PodWorkersTest {
   @Test
   void aReturnedDelaySyncsAgainWhenItPasses() {
     AtomicInteger syncs = new AtomicInteger();
-    PodWorkers workers = new PodWorkers(executor, clock, uid -> syncs.incrementAndGet() == 1 ? Duration.ofSeconds(10) : null);
+    PodWorkers workers =
+        new PodWorkers(
+            executor, clock, uid -> syncs.incrementAndGet() == 1 ? Duration.ofSeconds(10) : null);
     workers.enqueue("a");
     await().until(() -> syncs.get() == 1);
     clock.step(Duration.ofSeconds(9));

@@ -27,8 +27,13 @@ class KubeletAgentCommandTest {
 
   @Test
   void defaultsAreDockerOnPort10250WithTheUpstreamPauseImage() throws Exception {
-    KubeletOptions o = parse("kubelet-agent", "--kubeconfig=" + kubeconfig(), "--node-name=n1",
-        "--data-dir=" + dir).options();
+    KubeletOptions o =
+        parse(
+                "kubelet-agent",
+                "--kubeconfig=" + kubeconfig(),
+                "--node-name=n1",
+                "--data-dir=" + dir)
+            .options();
     assertThat(o.runtime()).isEqualTo(KubeletOptions.Runtime.DOCKER);
     assertThat(o.nodeNames()).containsExactly("n1");
     assertThat(o.port()).isEqualTo(10250);
@@ -41,11 +46,23 @@ class KubeletAgentCommandTest {
 
   @Test
   void simulatedNodesWithDelaysLabelsAndCapacity() throws Exception {
-    KubeletOptions o = parse("kubelet-agent", "--kubeconfig=" + kubeconfig(), "--node-name=sim",
-        "--runtime=simulated", "--nodes=3", "--root-dir=" + dir.resolve("r"), "--port=0",
-        "--simulated-running-delay=500ms", "--simulated-complete-delay=1m30s",
-        "--node-labels=zone=a,tier=web", "--cpu=32", "--memory=256Gi",
-        "--pod-infra-container-image=kvx/busybox:latest", "--pod-infra-container-command=sleep,2147483647").options();
+    KubeletOptions o =
+        parse(
+                "kubelet-agent",
+                "--kubeconfig=" + kubeconfig(),
+                "--node-name=sim",
+                "--runtime=simulated",
+                "--nodes=3",
+                "--root-dir=" + dir.resolve("r"),
+                "--port=0",
+                "--simulated-running-delay=500ms",
+                "--simulated-complete-delay=1m30s",
+                "--node-labels=zone=a,tier=web",
+                "--cpu=32",
+                "--memory=256Gi",
+                "--pod-infra-container-image=kvx/busybox:latest",
+                "--pod-infra-container-command=sleep,2147483647")
+            .options();
     assertThat(o.nodeNames()).containsExactly("sim-0", "sim-1", "sim-2");
     assertThat(o.rootDir()).isEqualTo(dir.resolve("r"));
     assertThat(o.port()).isZero();
@@ -59,7 +76,8 @@ class KubeletAgentCommandTest {
 
   @Test
   void severalNodesNeedTheSimulatedRuntime() throws Exception {
-    KubeletAgentCommand command = parse("kubelet-agent", "--kubeconfig=" + kubeconfig(), "--nodes=2");
+    KubeletAgentCommand command =
+        parse("kubelet-agent", "--kubeconfig=" + kubeconfig(), "--nodes=2");
     assertThatThrownBy(command::options)
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("--runtime=simulated");

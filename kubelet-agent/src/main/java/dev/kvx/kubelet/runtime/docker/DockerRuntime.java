@@ -18,7 +18,6 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
-import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
@@ -104,7 +103,8 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public RuntimeVersion version() {
-    return call("version", () -> new RuntimeVersion(RUNTIME_NAME, docker.versionCmd().exec().getVersion()));
+    return call(
+        "version", () -> new RuntimeVersion(RUNTIME_NAME, docker.versionCmd().exec().getVersion()));
   }
 
   @Override
@@ -381,7 +381,9 @@ public final class DockerRuntime implements ContainerRuntime {
       // already running
     } catch (RuntimeException e) {
       throw new RuntimeOperationException(
-          "start container " + containerId + ": " + e.getMessage(), e, e instanceof NotFoundException);
+          "start container " + containerId + ": " + e.getMessage(),
+          e,
+          e instanceof NotFoundException);
     }
   }
 
@@ -393,7 +395,8 @@ public final class DockerRuntime implements ContainerRuntime {
     } catch (NotModifiedException | NotFoundException e) {
       // already stopped or gone
     } catch (RuntimeException e) {
-      throw new RuntimeOperationException("stop container " + containerId + ": " + e.getMessage(), e);
+      throw new RuntimeOperationException(
+          "stop container " + containerId + ": " + e.getMessage(), e);
     }
   }
 
@@ -404,7 +407,8 @@ public final class DockerRuntime implements ContainerRuntime {
     } catch (ConflictException | NotFoundException e) {
       // not running any more
     } catch (RuntimeException e) {
-      throw new RuntimeOperationException("kill container " + containerId + ": " + e.getMessage(), e);
+      throw new RuntimeOperationException(
+          "kill container " + containerId + ": " + e.getMessage(), e);
     }
   }
 
@@ -417,7 +421,8 @@ public final class DockerRuntime implements ContainerRuntime {
     } catch (ConflictException e) {
       // removal already in progress
     } catch (RuntimeException e) {
-      throw new RuntimeOperationException("remove container " + containerId + ": " + e.getMessage(), e);
+      throw new RuntimeOperationException(
+          "remove container " + containerId + ": " + e.getMessage(), e);
     }
     containers.remove(containerId);
     sandboxes.remove(containerId);
@@ -609,7 +614,8 @@ public final class DockerRuntime implements ContainerRuntime {
         if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           return null;
         }
-        Long code = call("inspect exec", () -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
+        Long code =
+            call("inspect exec", () -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
         return code == null ? null : code.intValue();
       }
 
@@ -660,7 +666,8 @@ public final class DockerRuntime implements ContainerRuntime {
             }
           }
         };
-    try (ExecSession session = exec(containerId, new ExecConfig(command, false, true, true, false), io)) {
+    try (ExecSession session =
+        exec(containerId, new ExecConfig(command, false, true, true, false), io)) {
       Integer code = session.awaitExit(timeout);
       synchronized (io) {
         return new ExecResult(code, out.toString(java.nio.charset.StandardCharsets.UTF_8));
@@ -715,7 +722,16 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   static String containerName(PodRef pod, String container, int attempt) {
-    return "k8s_" + container + "_" + pod.name() + "_" + pod.namespace() + "_" + pod.uid() + "_" + attempt;
+    return "k8s_"
+        + container
+        + "_"
+        + pod.name()
+        + "_"
+        + pod.namespace()
+        + "_"
+        + pod.uid()
+        + "_"
+        + attempt;
   }
 
   static Instant parseTime(String t) {

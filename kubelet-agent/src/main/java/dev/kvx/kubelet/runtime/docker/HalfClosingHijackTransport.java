@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * docker-java's transport with one repair: a hijacked request (exec or attach with stdin) whose
  * stdin ends half-closes the connection, as the docker CLI does ({@code CloseWrite}), so the
- * command reads end of file — {@code echo hi | kubectl exec -i pod -- cat} terminates. docker-java's
- * Apache HttpClient 5 transport never closes the write side (docker-java issues #1448 and #1684).
+ * command reads end of file — {@code echo hi | kubectl exec -i pod -- cat} terminates.
+ * docker-java's Apache HttpClient 5 transport never closes the write side (docker-java issues #1448
+ * and #1684).
  *
  * <p>Only requests with a hijacked stdin on a {@code unix://} engine take this path; the request
  * itself (path, headers, JSON body) is still built by docker-java, and everything else goes to the

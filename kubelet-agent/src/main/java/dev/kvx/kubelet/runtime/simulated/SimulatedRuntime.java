@@ -295,7 +295,8 @@ public final class SimulatedRuntime implements ContainerRuntime {
   }
 
   private static String newId() {
-    return UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+    return UUID.randomUUID().toString().replace("-", "")
+        + UUID.randomUUID().toString().replace("-", "");
   }
 
   private final class Sandbox {
@@ -358,7 +359,9 @@ public final class SimulatedRuntime implements ContainerRuntime {
       if (config.init()) {
         return running;
       }
-      return completeDelay == null || completeDelay.isNegative() ? null : running.plus(completeDelay);
+      return completeDelay == null || completeDelay.isNegative()
+          ? null
+          : running.plus(completeDelay);
     }
 
     ContainerState stateAt(Instant now) {

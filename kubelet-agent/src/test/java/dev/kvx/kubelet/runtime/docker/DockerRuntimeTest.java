@@ -42,7 +42,8 @@ class DockerRuntimeTest {
   void setUp() {
     docker = DockerSupport.requireDocker();
     node = DockerSupport.uniqueNodeName("rt");
-    runtime = new DockerRuntime(docker, node, DockerSupport.IMAGE, DockerSupport.SANDBOX_COMMAND, false);
+    runtime =
+        new DockerRuntime(docker, node, DockerSupport.IMAGE, DockerSupport.SANDBOX_COMMAND, false);
     pod = new PodRef(UUID.randomUUID().toString(), "default", "p1");
   }
 
@@ -56,14 +57,28 @@ class DockerRuntimeTest {
 
   private ContainerConfig container(String name, List<String> command) {
     return new ContainerConfig(
-        pod, name, 0, DockerSupport.IMAGE, command, null, null, List.of("GREETING=hi"), List.of(),
-        null, null, false, false, false, Map.of());
+        pod,
+        name,
+        0,
+        DockerSupport.IMAGE,
+        command,
+        null,
+        null,
+        List.of("GREETING=hi"),
+        List.of(),
+        null,
+        null,
+        false,
+        false,
+        false,
+        Map.of());
   }
 
   @Test
   void containersOfAPodShareTheSandboxNetworkAndHostName() throws Exception {
     String sandbox =
-        runtime.createSandbox(new SandboxConfig(pod, 0, "p1", false, List.of(), "Always", Map.of()));
+        runtime.createSandbox(
+            new SandboxConfig(pod, 0, "p1", false, List.of(), "Always", Map.of()));
     runtime.startSandbox(sandbox);
     RuntimeSandbox status = runtime.sandboxStatus(sandbox).orElseThrow();
     assertThat(status.ready()).isTrue();
@@ -72,45 +87,61 @@ class DockerRuntimeTest {
 
     String server =
         runtime.createContainer(
-            sandbox, container("server", List.of("sh", "-c", "echo hello-$GREETING; httpd -f -p 8080 -h /etc")));
+            sandbox,
+            container(
+                "server", List.of("sh", "-c", "echo hello-$GREETING; httpd -f -p 8080 -h /etc")));
     runtime.startContainer(server);
     String client = runtime.createContainer(sandbox, container("client", List.of("sleep", "3600")));
     runtime.startContainer(client);
 
-    ExecResult hostname = runtime.execSync(client, List.of("cat", "/etc/hostname"), Duration.ofSeconds(10));
+    ExecResult hostname =
+        runtime.execSync(client, List.of("cat", "/etc/hostname"), Duration.ofSeconds(10));
     assertThat(hostname.exitCode()).isZero();
     assertThat(hostname.output().strip()).isEqualTo("p1");
     // the client reaches the server on localhost: one network namespace
     ExecResult fetched =
-        runtime.execSync(client, List.of("wget", "-q", "-O", "-", "http://127.0.0.1:8080/hostname"),
+        runtime.execSync(
+            client,
+            List.of("wget", "-q", "-O", "-", "http://127.0.0.1:8080/hostname"),
             Duration.ofSeconds(10));
     assertThat(fetched.exitCode()).as(fetched.output()).isZero();
     assertThat(fetched.output().strip()).isEqualTo("p1");
-    assertThat(runtime.execSync(client, List.of("sh", "-c", "exit 3"), Duration.ofSeconds(10)).exitCode())
+    assertThat(
+            runtime
+                .execSync(client, List.of("sh", "-c", "exit 3"), Duration.ofSeconds(10))
+                .exitCode())
         .isEqualTo(3);
 
-    List<RuntimeContainer> listed = runtime.listContainers(Map.of(RuntimeLabels.POD_UID, pod.uid()));
-    assertThat(listed).extracting(RuntimeContainer::name).containsExactlyInAnyOrder("server", "client");
-    assertThat(listed).allSatisfy(c -> {
-      assertThat(c.state()).isEqualTo(ContainerState.RUNNING);
-      assertThat(c.sandboxId()).isEqualTo(sandbox);
-      assertThat(c.startedAt()).isNotNull();
-      assertThat(c.imageRef()).startsWith("docker://sha256:");
-    });
+    List<RuntimeContainer> listed =
+        runtime.listContainers(Map.of(RuntimeLabels.POD_UID, pod.uid()));
+    assertThat(listed)
+        .extracting(RuntimeContainer::name)
+        .containsExactlyInAnyOrder("server", "client");
+    assertThat(listed)
+        .allSatisfy(
+            c -> {
+              assertThat(c.state()).isEqualTo(ContainerState.RUNNING);
+              assertThat(c.sandboxId()).isEqualTo(sandbox);
+              assertThat(c.startedAt()).isNotNull();
+              assertThat(c.imageRef()).startsWith("docker://sha256:");
+            });
 
     StringBuilder log = new StringBuilder();
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
-    runtime.logs(server, new LogOptions(false, null, null, false), new LogSink() {
-      @Override
-      public void chunk(byte[] data, boolean stderr) {
-        log.append(new String(data, StandardCharsets.UTF_8));
-      }
+    runtime.logs(
+        server,
+        new LogOptions(false, null, null, false),
+        new LogSink() {
+          @Override
+          public void chunk(byte[] data, boolean stderr) {
+            log.append(new String(data, StandardCharsets.UTF_8));
+          }
 
-      @Override
-      public void end(Throwable error) {
-        ended.complete(error);
-      }
-    });
+          @Override
+          public void end(Throwable error) {
+            ended.complete(error);
+          }
+        });
     assertThat(ended.get(10, TimeUnit.SECONDS)).isNull();
     assertThat(log.toString()).isEqualTo("hello-hi\n");
 
@@ -132,27 +163,31 @@ class DockerRuntimeTest {
   @Test
   void execFeedsStdinUntilItsEnd() throws Exception {
     String sandbox =
-        runtime.createSandbox(new SandboxConfig(pod, 0, "p1", false, List.of(), "Always", Map.of()));
+        runtime.createSandbox(
+            new SandboxConfig(pod, 0, "p1", false, List.of(), "Always", Map.of()));
     runtime.startSandbox(sandbox);
     String c = runtime.createContainer(sandbox, container("c", List.of("sleep", "3600")));
     runtime.startContainer(c);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    InputStream stdin = new ByteArrayInputStream("line one\nline two\n".getBytes(StandardCharsets.UTF_8));
-    ExecIo io = new ExecIo() {
-      @Override
-      public InputStream stdin() {
-        return stdin;
-      }
+    InputStream stdin =
+        new ByteArrayInputStream("line one\nline two\n".getBytes(StandardCharsets.UTF_8));
+    ExecIo io =
+        new ExecIo() {
+          @Override
+          public InputStream stdin() {
+            return stdin;
+          }
 
-      @Override
-      public synchronized void stdout(byte[] data) {
-        out.writeBytes(data);
-      }
+          @Override
+          public synchronized void stdout(byte[] data) {
+            out.writeBytes(data);
+          }
 
-      @Override
-      public void stderr(byte[] data) {}
-    };
-    try (ExecSession s = runtime.exec(c, new ExecConfig(List.of("wc", "-l"), true, true, true, false), io)) {
+          @Override
+          public void stderr(byte[] data) {}
+        };
+    try (ExecSession s =
+        runtime.exec(c, new ExecConfig(List.of("wc", "-l"), true, true, true, false), io)) {
       assertThat(s.awaitExit(Duration.ofSeconds(10))).isZero();
     }
     assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo("2");

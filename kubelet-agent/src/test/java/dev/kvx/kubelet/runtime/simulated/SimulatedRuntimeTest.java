@@ -18,18 +18,25 @@ import org.junit.jupiter.api.Test;
 class SimulatedRuntimeTest {
   final FakeClock clock = new FakeClock();
   final SimulatedRuntime runtime =
-      new SimulatedRuntime("n1", new PodIpRange(3), clock, Duration.ofSeconds(1), Duration.ofSeconds(5));
+      new SimulatedRuntime(
+          "n1", new PodIpRange(3), clock, Duration.ofSeconds(1), Duration.ofSeconds(5));
   final PodRef pod = new PodRef("uid-1", "default", "p");
 
   private String sandbox(String restartPolicy) {
-    String id = runtime.createSandbox(new SandboxConfig(pod, 0, "p", false, List.of(), restartPolicy, Map.of()));
+    String id =
+        runtime.createSandbox(
+            new SandboxConfig(pod, 0, "p", false, List.of(), restartPolicy, Map.of()));
     runtime.startSandbox(id);
     return id;
   }
 
   private String start(String sandbox, String name, boolean init) {
-    String id = runtime.createContainer(sandbox, new ContainerConfig(pod, name, 0, "img", null, null, null,
-        null, null, null, null, false, false, init, Map.of()));
+    String id =
+        runtime.createContainer(
+            sandbox,
+            new ContainerConfig(
+                pod, name, 0, "img", null, null, null, null, null, null, null, false, false, init,
+                Map.of()));
     runtime.startContainer(id);
     return id;
   }
@@ -78,7 +85,8 @@ class SimulatedRuntimeTest {
     assertThat(done.state()).isEqualTo(ContainerState.EXITED);
     assertThat(done.exitCode()).isZero();
     assertThat(done.reason()).isEqualTo("Completed");
-    assertThat(Duration.between(done.startedAt(), done.finishedAt())).isEqualTo(Duration.ofSeconds(5));
+    assertThat(Duration.between(done.startedAt(), done.finishedAt()))
+        .isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
