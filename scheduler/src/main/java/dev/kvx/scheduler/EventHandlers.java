@@ -21,8 +21,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>unassigned pods of this scheduler's profiles go to the queue (added, updated, removed);
- *   <li>assigned pods go to the cache, and their arrival, change or removal is a cluster event
- *       that may move unschedulable pods;
+ *   <li>assigned pods go to the cache, and their arrival, change or removal is a cluster event that
+ *       may move unschedulable pods;
  *   <li>nodes go to the cache; an added node, or a change of allocatable, labels, taints,
  *       unschedulable or condition statuses, is a cluster event (heartbeats are not).
  * </ul>
@@ -69,14 +69,20 @@ public final class EventHandlers {
         scheduler.cache().updateNode(oldNode, newNode);
         Set<ActionType> changes = nodeChanges(oldNode, newNode);
         if (!changes.isEmpty()) {
-          scheduler.queue().moveAllToActiveOrBackoffQueue(new ClusterEvent(ResourceKind.NODE, changes, "NodeUpdate" + changes));
+          scheduler
+              .queue()
+              .moveAllToActiveOrBackoffQueue(
+                  new ClusterEvent(ResourceKind.NODE, changes, "NodeUpdate" + changes));
         }
       }
 
       @Override
       public void onDelete(Node node, boolean deletedFinalStateUnknown) {
         scheduler.cache().removeNode(node);
-        scheduler.queue().moveAllToActiveOrBackoffQueue(ClusterEvent.of(ResourceKind.NODE, "NodeDelete", ActionType.DELETE));
+        scheduler
+            .queue()
+            .moveAllToActiveOrBackoffQueue(
+                ClusterEvent.of(ResourceKind.NODE, "NodeDelete", ActionType.DELETE));
       }
     };
   }
@@ -108,7 +114,10 @@ public final class EventHandlers {
       scheduler.cache().updatePod(info(newPod));
       Set<ActionType> changes = assignedPodChanges(oldPod, newPod);
       if (!changes.isEmpty()) {
-        scheduler.queue().moveAllToActiveOrBackoffQueue(new ClusterEvent(ResourceKind.ASSIGNED_POD, changes, "AssignedPodUpdate"));
+        scheduler
+            .queue()
+            .moveAllToActiveOrBackoffQueue(
+                new ClusterEvent(ResourceKind.ASSIGNED_POD, changes, "AssignedPodUpdate"));
       }
       return;
     }
@@ -133,7 +142,9 @@ public final class EventHandlers {
   }
 
   static boolean assigned(Pod pod) {
-    return pod.getSpec() != null && pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty();
+    return pod.getSpec() != null
+        && pod.getSpec().getNodeName() != null
+        && !pod.getSpec().getNodeName().isEmpty();
   }
 
   static boolean terminal(Pod pod) {
@@ -141,7 +152,9 @@ public final class EventHandlers {
     return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
-  /** What changed on a node that scheduling cares about (upstream's nodeSchedulingPropertiesChange). */
+  /**
+   * What changed on a node that scheduling cares about (upstream's nodeSchedulingPropertiesChange).
+   */
   static Set<ActionType> nodeChanges(Node oldNode, Node newNode) {
     Set<ActionType> out = EnumSet.noneOf(ActionType.class);
     if (!Objects.equals(allocatable(oldNode), allocatable(newNode))) {
@@ -152,8 +165,12 @@ public final class EventHandlers {
     }
     var oldSpec = oldNode.getSpec();
     var newSpec = newNode.getSpec();
-    if (!Objects.equals(oldSpec == null ? null : oldSpec.getTaints(), newSpec == null ? null : newSpec.getTaints())
-        || !Objects.equals(oldSpec == null ? null : oldSpec.getUnschedulable(), newSpec == null ? null : newSpec.getUnschedulable())) {
+    if (!Objects.equals(
+            oldSpec == null ? null : oldSpec.getTaints(),
+            newSpec == null ? null : newSpec.getTaints())
+        || !Objects.equals(
+            oldSpec == null ? null : oldSpec.getUnschedulable(),
+            newSpec == null ? null : newSpec.getUnschedulable())) {
       out.add(ActionType.UPDATE_NODE_TAINT);
     }
     if (!conditionStatuses(oldNode).equals(conditionStatuses(newNode))) {
@@ -169,7 +186,8 @@ public final class EventHandlers {
   /** Condition type → status, ignoring heartbeat and transition times. */
   private static Map<String, String> conditionStatuses(Node node) {
     Map<String, String> out = new HashMap<>();
-    List<NodeCondition> conditions = node.getStatus() == null ? null : node.getStatus().getConditions();
+    List<NodeCondition> conditions =
+        node.getStatus() == null ? null : node.getStatus().getConditions();
     if (conditions != null) {
       for (NodeCondition c : conditions) {
         out.put(c.getType(), c.getStatus());

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * kube-system/kube-scheduler. Informers run on every replica (so a new leader starts warm); only
  * the leader schedules, and it stops scheduling as soon as it loses the lease.
  *
- * <p>{@link #start} does its blocking steps on a worker thread and completes once the health
- * server listens; scheduling begins after the caches have synced (and the lease is held).
+ * <p>{@link #start} does its blocking steps on a worker thread and completes once the health server
+ * listens; scheduling begins after the caches have synced (and the lease is held).
  */
 public final class KubeScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(KubeScheduler.class);
@@ -60,16 +60,19 @@ public final class KubeScheduler {
     SharedIndexInformer<Pod> pods = informers.informerFor(Pod.class);
     SharedIndexInformer<Node> nodes = informers.informerFor(Node.class);
     SharedIndexInformer<PriorityClass> priorityClasses = informers.informerFor(PriorityClass.class);
-    PriorityResolver priorities = new PriorityResolver(
-        name -> priorityClasses.getStore().getByKey(name), () -> priorityClasses.getStore().list());
-    this.scheduler = Scheduler.builder(
-            new KubeClusterApi(client, Clock.system(), options.identity()),
-            key -> pods.getStore().getByKey(key))
-        .profiles(options.profiles())
-        .metrics(new SchedulerMetrics(metrics.registry()))
-        .priorities(priorities)
-        .percentageOfNodesToScore(options.percentageOfNodesToScore())
-        .build();
+    PriorityResolver priorities =
+        new PriorityResolver(
+            name -> priorityClasses.getStore().getByKey(name),
+            () -> priorityClasses.getStore().list());
+    this.scheduler =
+        Scheduler.builder(
+                new KubeClusterApi(client, Clock.system(), options.identity()),
+                key -> pods.getStore().getByKey(key))
+            .profiles(options.profiles())
+            .metrics(new SchedulerMetrics(metrics.registry()))
+            .priorities(priorities)
+            .percentageOfNodesToScore(options.percentageOfNodesToScore())
+            .build();
     EventHandlers handlers = new EventHandlers(scheduler);
     pods.addEventHandler(handlers.podHandler());
     nodes.addEventHandler(handlers.nodeHandler());
@@ -79,32 +82,47 @@ public final class KubeScheduler {
   /** Starts a scheduler on {@code vertx}; the future completes once /healthz and /metrics serve. */
   public static Future<KubeScheduler> start(Vertx vertx, SchedulerOptions options) {
     // Built on a plain thread, not a Vert.x worker: the client creates its own Vert.x instance.
-    CompletableFuture<KubeScheduler> built = CompletableFuture.supplyAsync(() -> new KubeScheduler(vertx, options), r -> {
-      Thread t = new Thread(r, "kube-scheduler-init");
-      t.setDaemon(true);
-      t.start();
-    });
-    return Future.fromCompletionStage(built, vertx.getOrCreateContext()).compose(s -> s.startServing().map(s));
+    CompletableFuture<KubeScheduler> built =
+        CompletableFuture.supplyAsync(
+            () -> new KubeScheduler(vertx, options),
+            r -> {
+              Thread t = new Thread(r, "kube-scheduler-init");
+              t.setDaemon(true);
+              t.start();
+            });
+    return Future.fromCompletionStage(built, vertx.getOrCreateContext())
+        .compose(s -> s.startServing().map(s));
   }
 
   private Future<Void> startServing() {
-    ComponentServer.Options serving = options.tlsCertFile() != null
-        ? ComponentServer.Options.https(options.bindAddress(), options.port(), options.tlsCertFile(), options.tlsKeyFile())
-        : ComponentServer.Options.http(options.bindAddress(), options.port());
+    ComponentServer.Options serving =
+        options.tlsCertFile() != null
+            ? ComponentServer.Options.https(
+                options.bindAddress(), options.port(), options.tlsCertFile(), options.tlsKeyFile())
+            : ComponentServer.Options.http(options.bindAddress(), options.port());
     return ComponentServer.deploy(vertx, serving, checks, metrics.registry())
         .onSuccess(s -> server = s)
-        .onSuccess(s -> LOG.info("kube-scheduler serving health and metrics on {}://{}:{}", s.scheme(), options.bindAddress(), s.actualPort()))
-        .compose(s -> vertx.executeBlocking(() -> {
-          informers.start();
-          if (options.leaderElect()) {
-            campaign();
-          } else {
-            Thread t = new Thread(this::startScheduling, "scheduler-start");
-            t.setDaemon(true);
-            t.start();
-          }
-          return null;
-        }));
+        .onSuccess(
+            s ->
+                LOG.info(
+                    "kube-scheduler serving health and metrics on {}://{}:{}",
+                    s.scheme(),
+                    options.bindAddress(),
+                    s.actualPort()))
+        .compose(
+            s ->
+                vertx.executeBlocking(
+                    () -> {
+                      informers.start();
+                      if (options.leaderElect()) {
+                        campaign();
+                      } else {
+                        Thread t = new Thread(this::startScheduling, "scheduler-start");
+                        t.setDaemon(true);
+                        t.start();
+                      }
+                      return null;
+                    }));
   }
 
   /**
@@ -115,24 +133,34 @@ public final class KubeScheduler {
     if (closed) {
       return;
     }
-    LeaderElector e = new LeaderElector(client, options.leaderElectionConfig(), new LeaderCallbacks() {
-      @Override
-      public void onStartedLeading() {
-        startScheduling();
-      }
+    LeaderElector e =
+        new LeaderElector(
+            client,
+            options.leaderElectionConfig(),
+            new LeaderCallbacks() {
+              @Override
+              public void onStartedLeading() {
+                startScheduling();
+              }
 
-      @Override
-      public void onStoppedLeading() {
-        scheduler.stop();
-      }
-    }, metrics.registry());
+              @Override
+              public void onStoppedLeading() {
+                scheduler.stop();
+              }
+            },
+            metrics.registry());
     elector = e;
-    e.done().whenComplete((v, ex) -> {
-      if (!closed) {
-        LOG.info("Lost the lease {}/{}; campaigning again", options.leaseNamespace(), options.leaseName());
-        campaign();
-      }
-    });
+    e.done()
+        .whenComplete(
+            (v, ex) -> {
+              if (!closed) {
+                LOG.info(
+                    "Lost the lease {}/{}; campaigning again",
+                    options.leaseNamespace(),
+                    options.leaseName());
+                campaign();
+              }
+            });
     e.start();
   }
 
@@ -190,27 +218,37 @@ public final class KubeScheduler {
     synchronized (this) {
       closed = true;
     }
-    return vertx.executeBlocking(() -> {
-      scheduler.stop();
-      LeaderElector e = elector;
-      if (e != null) {
-        try {
-          e.stop().get(options.renewDeadline().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception ex) {
-          LOG.warn("Releasing the scheduler lease failed: {}", ex.toString());
-        }
-      }
-      scheduler.close();
-      informers.close();
-      return null;
-    }).compose(v -> {
-      ComponentServer s = server;
-      return s == null ? Future.<Void>succeededFuture() : vertx.undeploy(s.deploymentID());
-    }).eventually(() -> vertx.executeBlocking(() -> {
-      client.close();
-      metrics.close();
-      return null;
-    }).mapEmpty()).mapEmpty();
+    return vertx
+        .executeBlocking(
+            () -> {
+              scheduler.stop();
+              LeaderElector e = elector;
+              if (e != null) {
+                try {
+                  e.stop().get(options.renewDeadline().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (Exception ex) {
+                  LOG.warn("Releasing the scheduler lease failed: {}", ex.toString());
+                }
+              }
+              scheduler.close();
+              informers.close();
+              return null;
+            })
+        .compose(
+            v -> {
+              ComponentServer s = server;
+              return s == null ? Future.<Void>succeededFuture() : vertx.undeploy(s.deploymentID());
+            })
+        .eventually(
+            () ->
+                vertx
+                    .executeBlocking(
+                        () -> {
+                          client.close();
+                          metrics.close();
+                          return null;
+                        })
+                    .mapEmpty())
+        .mapEmpty();
   }
-
 }

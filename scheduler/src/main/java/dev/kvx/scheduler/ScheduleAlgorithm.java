@@ -57,7 +57,8 @@ final class ScheduleAlgorithm {
    * @throws FitError no node fits (the snapshot being empty gives the upstream "no nodes available"
    *     message as a SchedulingException of code UnschedulableAndUnresolvable)
    */
-  ScheduleResult schedulePod(Framework fw, CycleState state, PodInfo pod) throws FitError, SchedulingException {
+  ScheduleResult schedulePod(Framework fw, CycleState state, PodInfo pod)
+      throws FitError, SchedulingException {
     if (snapshot.numNodes() == 0) {
       throw new SchedulingException(Status.unschedulableAndUnresolvable(NO_NODES_AVAILABLE));
     }
@@ -74,8 +75,8 @@ final class ScheduleAlgorithm {
     return new ScheduleResult(selectHost(feasible, scores), evaluated, feasible.size());
   }
 
-  List<NodeInfo> findNodesThatFitPod(Framework fw, CycleState state, PodInfo pod, Diagnosis diagnosis)
-      throws SchedulingException {
+  List<NodeInfo> findNodesThatFitPod(
+      Framework fw, CycleState state, PodInfo pod, Diagnosis diagnosis) throws SchedulingException {
     List<NodeInfo> allNodes = snapshot.list();
     Status s = fw.runPreFilterPlugins(state, pod, allNodes);
     if (!s.isSuccess()) {
@@ -102,7 +103,8 @@ final class ScheduleAlgorithm {
   }
 
   private List<NodeInfo> findNodesThatPassFilters(
-      Framework fw, CycleState state, PodInfo pod, Diagnosis diagnosis, List<NodeInfo> nodes) throws SchedulingException {
+      Framework fw, CycleState state, PodInfo pod, Diagnosis diagnosis, List<NodeInfo> nodes)
+      throws SchedulingException {
     int numAllNodes = nodes.size();
     int numNodesToFind = numFeasibleNodesToFind(numAllNodes);
     List<NodeInfo> feasible = new ArrayList<>(Math.min(numNodesToFind, numAllNodes));
@@ -146,7 +148,8 @@ final class ScheduleAlgorithm {
     return Math.max(numNodes, MIN_FEASIBLE_NODES_TO_FIND);
   }
 
-  private long[] prioritizeNodes(Framework fw, CycleState state, PodInfo pod, List<NodeInfo> nodes) throws SchedulingException {
+  private long[] prioritizeNodes(Framework fw, CycleState state, PodInfo pod, List<NodeInfo> nodes)
+      throws SchedulingException {
     if (!fw.hasScorePlugins()) {
       long[] ones = new long[nodes.size()];
       java.util.Arrays.fill(ones, 1);

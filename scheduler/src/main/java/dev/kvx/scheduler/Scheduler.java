@@ -48,11 +48,12 @@ import org.slf4j.LoggerFactory;
  * failed bind forgets the assumed pod and requeues it.
  *
  * <p>One scheduling thread ({@link #start()}/{@link #stop()}, e.g. while leading); binding
- * completions run on one extra thread. The cache and queue are fed by {@link EventHandlers}
- * whether or not the loop runs.
+ * completions run on one extra thread. The cache and queue are fed by {@link EventHandlers} whether
+ * or not the loop runs.
  */
 public final class Scheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
   /** The condition reasons upstream uses. */
   static final String REASON_UNSCHEDULABLE = "Unschedulable";
 
@@ -82,25 +83,35 @@ public final class Scheduler implements AutoCloseable {
     PodNominator nominator = new QueueNominator();
     Map<String, List<ClusterEvent>> events = new LinkedHashMap<>();
     for (Profile p : b.profiles) {
-      Framework fw = Framework.builder(p, b.registry)
-          .snapshot(snapshot)
-          .nominator(nominator)
-          .api(api)
-          .clock(clock)
-          .metrics(metrics)
-          .build();
+      Framework fw =
+          Framework.builder(p, b.registry)
+              .snapshot(snapshot)
+              .nominator(nominator)
+              .api(api)
+              .clock(clock)
+              .metrics(metrics)
+              .build();
       frameworks.put(p.schedulerName(), fw);
-      fw.eventsToRegister().forEach((plugin, e) -> events.computeIfAbsent(plugin, k -> new ArrayList<>()).addAll(e));
+      fw.eventsToRegister()
+          .forEach((plugin, e) -> events.computeIfAbsent(plugin, k -> new ArrayList<>()).addAll(e));
     }
-    this.queue = new SchedulingQueue(clock, this::preEnqueue, events, b.initialBackoff, b.maxBackoff,
-        SchedulingQueue.DEFAULT_MAX_IN_UNSCHEDULABLE);
+    this.queue =
+        new SchedulingQueue(
+            clock,
+            this::preEnqueue,
+            events,
+            b.initialBackoff,
+            b.maxBackoff,
+            SchedulingQueue.DEFAULT_MAX_IN_UNSCHEDULABLE);
     this.algorithm = new ScheduleAlgorithm(snapshot, b.percentageOfNodesToScore);
     this.metrics.bindPendingPods(queue);
-    this.bindingCompletions = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "scheduler-binding");
-      t.setDaemon(true);
-      return t;
-    });
+    this.bindingCompletions =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "scheduler-binding");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public static Builder builder(ClusterApi api, Function<String, Pod> podLookup) {
@@ -222,15 +233,23 @@ public final class Scheduler implements AutoCloseable {
     } catch (FitError fitError) {
       String nominated = null;
       if (fw.hasPostFilterPlugins()) {
-        PostFilterResult r = fw.runPostFilterPlugins(state, podInfo, fitError.diagnosis().nodeToStatus());
+        PostFilterResult r =
+            fw.runPostFilterPlugins(state, podInfo, fitError.diagnosis().nodeToStatus());
         fitError.diagnosis().setPostFilterMsg(r.status().message());
         if (r.status().code() == Status.Code.ERROR) {
-          LOG.error("Status after running PostFilter plugins for pod {}: {}", podInfo.key(), r.status());
+          LOG.error(
+              "Status after running PostFilter plugins for pod {}: {}", podInfo.key(), r.status());
         }
         nominated = r.nominatedNodeName();
       }
-      handleSchedulingFailure(fw, q, podCycle, Status.unschedulable(fitError.getMessage()),
-          fitError.diagnosis().unschedulablePlugins(), nominated, start);
+      handleSchedulingFailure(
+          fw,
+          q,
+          podCycle,
+          Status.unschedulable(fitError.getMessage()),
+          fitError.diagnosis().unschedulablePlugins(),
+          nominated,
+          start);
       return true;
     } catch (SchedulingException e) {
       handleSchedulingFailure(fw, q, podCycle, e.status(), Set.of(), null, start);
@@ -250,8 +269,14 @@ public final class Scheduler implements AutoCloseable {
     if (!reserved.isSuccess()) {
       fw.runReservePluginsUnreserve(state, podInfo, host);
       cache.forgetPod(pod);
-      handleSchedulingFailure(fw, q, podCycle, reserved,
-          reserved.isRejected() && reserved.plugin() != null ? Set.of(reserved.plugin()) : Set.of(), null, start);
+      handleSchedulingFailure(
+          fw,
+          q,
+          podCycle,
+          reserved,
+          reserved.isRejected() && reserved.plugin() != null ? Set.of(reserved.plugin()) : Set.of(),
+          null,
+          start);
       return true;
     }
 
@@ -271,14 +296,25 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private void bindingCycleDone(
-      Framework fw, CycleState state, QueuedPodInfo q, long podCycle, PodInfo assumed, String host, Status status, Instant start) {
+      Framework fw,
+      CycleState state,
+      QueuedPodInfo q,
+      long podCycle,
+      PodInfo assumed,
+      String host,
+      Status status,
+      Instant start) {
     Pod assumedPod = assumed.pod(); // the pod as popped: the cache keeps its node beside it
     if (status.isSuccess()) {
       cache.finishBinding(assumedPod);
       Instant now = clock.now();
       metrics.attempt(SchedulerMetrics.SCHEDULED, fw.profileName(), Duration.between(start, now));
       metrics.podSchedulingSli(q.attempts(), Duration.between(q.initialAttemptTimestamp(), now));
-      api.recordEvent(assumedPod, "Normal", "Scheduled", "Binding",
+      api.recordEvent(
+          assumedPod,
+          "Normal",
+          "Scheduled",
+          "Binding",
           "Successfully assigned " + assumed.key() + " to " + host);
       return;
     }
@@ -287,7 +323,14 @@ public final class Scheduler implements AutoCloseable {
     cache.forgetPod(assumedPod);
     // The room it held is free again: pods waiting for room may fit now.
     queue.moveAllToActiveOrBackoffQueue(ClusterEvent.ASSIGNED_POD_DELETE);
-    handleSchedulingFailure(fw, q, podCycle, status.isSuccess() ? Status.error("binding failed") : status, Set.of(), null, start);
+    handleSchedulingFailure(
+        fw,
+        q,
+        podCycle,
+        status.isSuccess() ? Status.error("binding failed") : status,
+        Set.of(),
+        null,
+        start);
   }
 
   /**
@@ -295,12 +338,20 @@ public final class Scheduler implements AutoCloseable {
    * record the nomination, emit FailedScheduling and set the PodScheduled condition.
    */
   private void handleSchedulingFailure(
-      Framework fw, QueuedPodInfo q, long podCycle, Status status, Set<String> unschedulablePlugins, String nominatedNode, Instant start) {
+      Framework fw,
+      QueuedPodInfo q,
+      long podCycle,
+      Status status,
+      Set<String> unschedulablePlugins,
+      String nominatedNode,
+      Instant start) {
     PodInfo podInfo = q.podInfo();
     boolean error = status.code() == Status.Code.ERROR;
     String reason = error ? REASON_SCHEDULER_ERROR : REASON_UNSCHEDULABLE;
     String message = status.message();
-    metrics.attempt(error ? SchedulerMetrics.ERROR : SchedulerMetrics.UNSCHEDULABLE, fw.profileName(),
+    metrics.attempt(
+        error ? SchedulerMetrics.ERROR : SchedulerMetrics.UNSCHEDULABLE,
+        fw.profileName(),
         Duration.between(start, clock.now()));
     if (error) {
       LOG.warn("Error scheduling pod {}, retrying: {}", podInfo.key(), message);
@@ -313,11 +364,17 @@ public final class Scheduler implements AutoCloseable {
     if (current == null || !Objects.equals(current.getMetadata().getUid(), podInfo.uid())) {
       LOG.debug("Pod {} doesn't exist in the informer cache any more; not requeued", podInfo.key());
       return;
-    } else if (current.getSpec() != null && current.getSpec().getNodeName() != null && !current.getSpec().getNodeName().isEmpty()) {
-      LOG.debug("Pod {} has been assigned to node {} meanwhile; not requeued", podInfo.key(), current.getSpec().getNodeName());
+    } else if (current.getSpec() != null
+        && current.getSpec().getNodeName() != null
+        && !current.getSpec().getNodeName().isEmpty()) {
+      LOG.debug(
+          "Pod {} has been assigned to node {} meanwhile; not requeued",
+          podInfo.key(),
+          current.getSpec().getNodeName());
       return;
     } else {
-      PodInfo refreshed = priorities != null ? priorities.podInfo(current) : podInfo.withPod(current);
+      PodInfo refreshed =
+          priorities != null ? priorities.podInfo(current) : podInfo.withPod(current);
       q.updatePod(refreshed);
       q.setUnschedulablePlugins(unschedulablePlugins);
       queue.addUnschedulableIfNotPresent(q, podCycle);
@@ -330,19 +387,32 @@ public final class Scheduler implements AutoCloseable {
         queue.addNominatedPod(q.podInfo(), nominatedNode);
       }
     }
-    api.recordEvent(target, "Warning", "FailedScheduling", "Scheduling", message);
-    PodCondition condition = new PodConditionBuilder()
-        .withType("PodScheduled")
-        .withStatus("False")
-        .withReason(reason)
-        .withMessage(message)
-        .build();
+    api.recordEvent(target, "Warning", "FailedScheduling", "Scheduling", truncateMessage(message));
+    PodCondition condition =
+        new PodConditionBuilder()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason(reason)
+            .withMessage(message)
+            .build();
     Pod patchTarget = target;
-    api.updatePodStatus(patchTarget, condition, nominatedNode).whenComplete((v, e) -> {
-      if (e != null) {
-        LOG.info("Updating the status of pod {} failed: {}", podInfo.key(), e.toString());
-      }
-    });
+    api.updatePodStatus(patchTarget, condition, nominatedNode)
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                LOG.info("Updating the status of pod {} failed: {}", podInfo.key(), e.toString());
+              }
+            });
+  }
+
+  /** Event messages are cut at 1024 characters, as upstream's truncateMessage does. */
+  static String truncateMessage(String message) {
+    int max = 1024;
+    if (message.length() <= max) {
+      return message;
+    }
+    String suffix = " ...";
+    return message.substring(0, max - suffix.length()) + suffix;
   }
 
   /** Stops the loop and the queue. */

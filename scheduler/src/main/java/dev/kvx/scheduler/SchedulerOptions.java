@@ -46,7 +46,10 @@ public record SchedulerOptions(
     }
   }
 
-  /** Upstream defaults: leader election on, 15 s / 10 s / 2 s, port 10259 on 0.0.0.0, default profile. */
+  /**
+   * Upstream defaults: leader election on, 15 s / 10 s / 2 s, port 10259 on 0.0.0.0, default
+   * profile.
+   */
   public static SchedulerOptions defaults(Path kubeconfig) {
     return new SchedulerOptions(
         kubeconfig,
@@ -66,28 +69,95 @@ public record SchedulerOptions(
   }
 
   public SchedulerOptions withLeaderElect(boolean leaderElect) {
-    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
-        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentageOfNodesToScore);
+    return new SchedulerOptions(
+        kubeconfig,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        bindAddress,
+        port,
+        tlsCertFile,
+        tlsKeyFile,
+        profiles,
+        percentageOfNodesToScore);
   }
 
-  public SchedulerOptions withLeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
-    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
-        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentageOfNodesToScore);
+  public SchedulerOptions withLeaseTimings(
+      Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    return new SchedulerOptions(
+        kubeconfig,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        bindAddress,
+        port,
+        tlsCertFile,
+        tlsKeyFile,
+        profiles,
+        percentageOfNodesToScore);
   }
 
   public SchedulerOptions withIdentity(String identity) {
-    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
-        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentageOfNodesToScore);
+    return new SchedulerOptions(
+        kubeconfig,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        bindAddress,
+        port,
+        tlsCertFile,
+        tlsKeyFile,
+        profiles,
+        percentageOfNodesToScore);
   }
 
-  public SchedulerOptions withServing(String bindAddress, int port, Path tlsCertFile, Path tlsKeyFile) {
-    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
-        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentageOfNodesToScore);
+  public SchedulerOptions withServing(
+      String bindAddress, int port, Path tlsCertFile, Path tlsKeyFile) {
+    return new SchedulerOptions(
+        kubeconfig,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        bindAddress,
+        port,
+        tlsCertFile,
+        tlsKeyFile,
+        profiles,
+        percentageOfNodesToScore);
   }
 
   public SchedulerOptions withPercentageOfNodesToScore(int percentage) {
-    return new SchedulerOptions(kubeconfig, leaderElect, leaseNamespace, leaseName, identity, leaseDuration, renewDeadline,
-        retryPeriod, bindAddress, port, tlsCertFile, tlsKeyFile, profiles, percentage);
+    return new SchedulerOptions(
+        kubeconfig,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        bindAddress,
+        port,
+        tlsCertFile,
+        tlsKeyFile,
+        profiles,
+        percentage);
   }
 
   /** The leader election this configures. */

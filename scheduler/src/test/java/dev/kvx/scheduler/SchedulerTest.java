@@ -57,8 +57,11 @@ class SchedulerTest {
     scheduleOne();
 
     assertThat(api.binds).containsExactly(new FakeClusterApi.Bind("default/p", "big"));
-    assertThat(api.events).extracting(FakeClusterApi.Event::reason, FakeClusterApi.Event::message)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("Scheduled", "Successfully assigned default/p to big"));
+    assertThat(api.events)
+        .extracting(FakeClusterApi.Event::reason, FakeClusterApi.Event::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "Scheduled", "Successfully assigned default/p to big"));
   }
 
   @Test
@@ -81,11 +84,14 @@ class SchedulerTest {
     assertThat(update.condition().getType()).isEqualTo("PodScheduled");
     assertThat(update.condition().getStatus()).isEqualTo("False");
     assertThat(update.condition().getReason()).isEqualTo("Unschedulable");
-    assertThat(update.condition().getMessage()).isEqualTo(
-        "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found"
-            + " for incoming pod..");
-    assertThat(api.events).filteredOn(e -> e.reason().equals("FailedScheduling"))
-        .extracting(FakeClusterApi.Event::message).containsExactly(update.condition().getMessage());
+    assertThat(update.condition().getMessage())
+        .isEqualTo(
+            "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No"
+                + " preemption victims found for incoming pod..");
+    assertThat(api.events)
+        .filteredOn(e -> e.reason().equals("FailedScheduling"))
+        .extracting(FakeClusterApi.Event::message)
+        .containsExactly(update.condition().getMessage());
     assertThat(scheduler.queue().pendingPods(QueueName.UNSCHEDULABLE)).isEqualTo(1);
   }
 
@@ -118,10 +124,13 @@ class SchedulerTest {
 
     scheduleOne();
 
-    assertThat(api.statusUpdates.get(0).condition().getMessage()).isEqualTo(
-        "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}, 2 Insufficient cpu."
-            + " preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..");
-    assertThat(scheduler.queue().queueOf(pod.getMetadata().getUid())).isEqualTo(QueueName.UNSCHEDULABLE);
+    assertThat(api.statusUpdates.get(0).condition().getMessage())
+        .isEqualTo(
+            "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}, 2"
+                + " Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not"
+                + " helpful for scheduling..");
+    assertThat(scheduler.queue().queueOf(pod.getMetadata().getUid()))
+        .isEqualTo(QueueName.UNSCHEDULABLE);
 
     clock.step(Duration.ofSeconds(2));
     addNode(node("big").capacity("cpu", "8").obj());
@@ -141,11 +150,15 @@ class SchedulerTest {
 
     scheduleOne();
 
-    assertThat(api.preemptions).containsExactly(new FakeClusterApi.Preemption("default/low", "default/high", "n1"));
+    assertThat(api.preemptions)
+        .containsExactly(new FakeClusterApi.Preemption("default/low", "default/high", "n1"));
     FakeClusterApi.StatusUpdate update = api.statusUpdates.get(0);
     assertThat(update.nominatedNodeName()).isEqualTo("n1");
-    assertThat(update.condition().getMessage()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
-    assertThat(scheduler.queue().nominatedPodsForNode("n1")).extracting(p -> p.name()).containsExactly("high");
+    assertThat(update.condition().getMessage())
+        .isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
+    assertThat(scheduler.queue().nominatedPodsForNode("n1"))
+        .extracting(p -> p.name())
+        .containsExactly("high");
 
     // The victim goes away: the preemptor is retried and lands on its nominated node.
     informer.remove("default/low");

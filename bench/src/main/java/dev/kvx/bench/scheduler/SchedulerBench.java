@@ -35,9 +35,9 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ./kvx bench scheduler}: scheduling throughput modelled on upstream's scheduler_perf. For
@@ -46,15 +46,17 @@ import picocli.CommandLine.Option;
  * and measured pods created through the API with a fixed number of requests in flight.
  *
  * <p>Figures per workload: {@code <workload>_pods_per_s} (measured pods over the time from their
- * first create to their last bind), next to {@code <workload>_pod_creates_per_s} (how fast the
- * same run could create them: the scheduler cannot bind faster than pods arrive); and the p50, p90
- * and p99 of the per-second samples of bound pods, as scheduler_perf reports them.
+ * first create to their last bind), next to {@code <workload>_pod_creates_per_s} (how fast the same
+ * run could create them: the scheduler cannot bind faster than pods arrive); and the p50, p90 and
+ * p99 of the per-second samples of bound pods, as scheduler_perf reports them.
  *
- * <p>Workloads: SchedulingBasic (pods requesting 100m/500Mi), NodeAffinity (required affinity to two
- * of three zones), TopologySpread (maxSkew 1 over zones, DoNotSchedule) and Unschedulable (the
+ * <p>Workloads: SchedulingBasic (pods requesting 100m/500Mi), NodeAffinity (required affinity to
+ * two of three zones), TopologySpread (maxSkew 1 over zones, DoNotSchedule) and Unschedulable (the
  * initial pods fit nowhere and stay pending while the measured ones are scheduled).
  */
-@Command(name = "scheduler", description = "Scheduling throughput (pods/s) on fake nodes, as scheduler_perf.")
+@Command(
+    name = "scheduler",
+    description = "Scheduling throughput (pods/s) on fake nodes, as scheduler_perf.")
 public final class SchedulerBench implements Callable<Integer> {
   static final String NAME = "scheduler";
   static final String NAMESPACE = "bench";
@@ -69,27 +71,49 @@ public final class SchedulerBench implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--nodes", defaultValue = "5000", description = "Fake nodes (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--nodes",
+      defaultValue = "5000",
+      description = "Fake nodes (default ${DEFAULT-VALUE}).")
   int nodes;
 
-  @Option(names = "--initial-pods", defaultValue = "1000", description = "Pods before the measurement (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--initial-pods",
+      defaultValue = "1000",
+      description = "Pods before the measurement (default ${DEFAULT-VALUE}).")
   int initialPods;
 
-  @Option(names = "--measured-pods", defaultValue = "10000", description = "Pods measured (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--measured-pods",
+      defaultValue = "10000",
+      description = "Pods measured (default ${DEFAULT-VALUE}).")
   int measuredPods;
 
-  @Option(names = "--workload", defaultValue = "SchedulingBasic", split = ",",
-      description = "Workloads, comma-separated: SchedulingBasic, NodeAffinity, TopologySpread, Unschedulable or all"
-          + " (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--workload",
+      defaultValue = "SchedulingBasic",
+      split = ",",
+      description =
+          "Workloads, comma-separated: SchedulingBasic, NodeAffinity, TopologySpread, Unschedulable"
+              + " or all (default ${DEFAULT-VALUE}).")
   List<String> workloads;
 
-  @Option(names = "--concurrency", defaultValue = "64", description = "Creates in flight (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--concurrency",
+      defaultValue = "64",
+      description = "Creates in flight (default ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--timeout", defaultValue = "900", description = "Seconds a workload may take (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "900",
+      description = "Seconds a workload may take (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   private final PrintStream out = System.out;
@@ -97,7 +121,8 @@ public final class SchedulerBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (nodes < 1 || initialPods < 0 || measuredPods < 1 || concurrency < 1) {
-      throw new ParameterException(spec.commandLine(), "--nodes, --measured-pods and --concurrency must be positive");
+      throw new ParameterException(
+          spec.commandLine(), "--nodes, --measured-pods and --concurrency must be positive");
     }
     List<Workload> selected = new ArrayList<>();
     for (String w : workloads) {
@@ -107,8 +132,13 @@ public final class SchedulerBench implements Callable<Integer> {
         try {
           selected.add(Workload.valueOf(w));
         } catch (IllegalArgumentException e) {
-          throw new ParameterException(spec.commandLine(), "unknown workload '" + w + "'; one of "
-              + Arrays.toString(Workload.values()) + " or all");
+          throw new ParameterException(
+              spec.commandLine(),
+              "unknown workload '"
+                  + w
+                  + "'; one of "
+                  + Arrays.toString(Workload.values())
+                  + " or all");
         }
       }
     }
@@ -130,38 +160,71 @@ public final class SchedulerBench implements Callable<Integer> {
       api = ApiServer.start(vertx, ApiServerOptions.forTest(dir)).await();
       client = KubeClients.fromKubeconfig(api.kubeconfig(), "kvx-bench-scheduler");
       Requests requests = new Requests(client);
-      requests.post("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}")
+      requests
+          .post(
+              "/api/v1/namespaces",
+              "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
+                  + NAMESPACE
+                  + "\"}}")
           .get(60, TimeUnit.SECONDS);
 
       progress(workload + ": creating " + nodes + " nodes");
-      double nodesPerS = BoundedLoad.run(nodes, concurrency, timeoutSeconds, TimeUnit.SECONDS,
-          i -> requests.post("/api/v1/nodes", nodeJson(i)));
+      double nodesPerS =
+          BoundedLoad.run(
+              nodes,
+              concurrency,
+              timeoutSeconds,
+              TimeUnit.SECONDS,
+              i -> requests.post("/api/v1/nodes", nodeJson(i)));
       Node probe = client.nodes().withName("node-0").get();
-      if (probe.getStatus() == null || probe.getStatus().getAllocatable() == null || probe.getStatus().getAllocatable().isEmpty()) {
+      if (probe.getStatus() == null
+          || probe.getStatus().getAllocatable() == null
+          || probe.getStatus().getAllocatable().isEmpty()) {
         progress(workload + ": setting node status (not kept on create)");
-        BoundedLoad.run(nodes, concurrency, timeoutSeconds, TimeUnit.SECONDS,
-            i -> requests.patch("/api/v1/nodes/node-" + i + "/status", "{" + nodeStatusJson() + "}"));
+        BoundedLoad.run(
+            nodes,
+            concurrency,
+            timeoutSeconds,
+            TimeUnit.SECONDS,
+            i ->
+                requests.patch(
+                    "/api/v1/nodes/node-" + i + "/status", "{" + nodeStatusJson() + "}"));
       }
-      progress(workload + String.format(": %d nodes at %.0f/s; starting the scheduler", nodes, nodesPerS));
+      progress(
+          workload
+              + String.format(": %d nodes at %.0f/s; starting the scheduler", nodes, nodesPerS));
 
       ScheduledCounter counter = new ScheduledCounter();
       informer = client.pods().inNamespace(NAMESPACE).inform(counter);
-      scheduler = KubeScheduler.start(vertx, SchedulerOptions.defaults(api.kubeconfig())
-              .withLeaderElect(false)
-              .withServing("127.0.0.1", 0, null, null))
-          .await();
+      scheduler =
+          KubeScheduler.start(
+                  vertx,
+                  SchedulerOptions.defaults(api.kubeconfig())
+                      .withLeaderElect(false)
+                      .withServing("127.0.0.1", 0, null, null))
+              .await();
       KubeScheduler running = scheduler;
       awaitUntil(running::isScheduling, "the scheduler to start");
 
       if (initialPods > 0) {
         progress(workload + ": creating " + initialPods + " initial pods");
-        BoundedLoad.run(initialPods, concurrency, timeoutSeconds, TimeUnit.SECONDS,
-            i -> requests.post("/api/v1/namespaces/" + NAMESPACE + "/pods", podJson(workload, "init-" + i, true)));
+        BoundedLoad.run(
+            initialPods,
+            concurrency,
+            timeoutSeconds,
+            TimeUnit.SECONDS,
+            i ->
+                requests.post(
+                    "/api/v1/namespaces/" + NAMESPACE + "/pods",
+                    podJson(workload, "init-" + i, true)));
         if (workload == Workload.Unschedulable) {
-          awaitUntil(() -> running.scheduler().queue().pendingPods(QueueName.UNSCHEDULABLE) >= initialPods,
+          awaitUntil(
+              () -> running.scheduler().queue().pendingPods(QueueName.UNSCHEDULABLE) >= initialPods,
               initialPods + " initial pods to be found unschedulable");
         } else {
-          awaitUntil(() -> counter.scheduled() >= initialPods, initialPods + " initial pods to be scheduled");
+          awaitUntil(
+              () -> counter.scheduled() >= initialPods,
+              initialPods + " initial pods to be scheduled");
         }
       }
       int base = counter.scheduled();
@@ -170,9 +233,19 @@ public final class SchedulerBench implements Callable<Integer> {
       Sampler sampler = new Sampler(counter, base);
       long start = System.nanoTime();
       sampler.start();
-      double createsPerS = BoundedLoad.run(measuredPods, concurrency, timeoutSeconds, TimeUnit.SECONDS,
-          i -> requests.post("/api/v1/namespaces/" + NAMESPACE + "/pods", podJson(workload, "m-" + i, false)));
-      awaitUntil(() -> counter.scheduled() >= base + measuredPods, measuredPods + " measured pods to be scheduled");
+      double createsPerS =
+          BoundedLoad.run(
+              measuredPods,
+              concurrency,
+              timeoutSeconds,
+              TimeUnit.SECONDS,
+              i ->
+                  requests.post(
+                      "/api/v1/namespaces/" + NAMESPACE + "/pods",
+                      podJson(workload, "m-" + i, false)));
+      awaitUntil(
+          () -> counter.scheduled() >= base + measuredPods,
+          measuredPods + " measured pods to be scheduled");
       long end = counter.lastScheduledNanos();
       sampler.stop();
       double podsPerS = measuredPods / ((end - start) / 1e9);
@@ -206,21 +279,32 @@ public final class SchedulerBench implements Callable<Integer> {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new BenchmarkFailure("timed out after " + timeoutSeconds + " s waiting for " + what, null);
+        throw new BenchmarkFailure(
+            "timed out after " + timeoutSeconds + " s waiting for " + what, null);
       }
       Thread.sleep(20);
     }
   }
 
   static String nodeJson(int i) {
-    return "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"node-" + i + "\",\"labels\":{"
-        + "\"kubernetes.io/hostname\":\"node-" + i + "\",\"topology.kubernetes.io/zone\":\"zone-" + (i % 3) + "\"}},"
-        + nodeStatusJson() + "}";
+    return "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"node-"
+        + i
+        + "\",\"labels\":{"
+        + "\"kubernetes.io/hostname\":\"node-"
+        + i
+        + "\",\"topology.kubernetes.io/zone\":\"zone-"
+        + (i % 3)
+        + "\"}},"
+        + nodeStatusJson()
+        + "}";
   }
 
   static String nodeStatusJson() {
     String resources = "{\"cpu\":\"4\",\"memory\":\"32Gi\",\"pods\":\"110\"}";
-    return "\"status\":{\"capacity\":" + resources + ",\"allocatable\":" + resources
+    return "\"status\":{\"capacity\":"
+        + resources
+        + ",\"allocatable\":"
+        + resources
         + ",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}";
   }
 
@@ -228,17 +312,29 @@ public final class SchedulerBench implements Callable<Integer> {
   static String podJson(Workload workload, String name, boolean initial) {
     String cpu = workload == Workload.Unschedulable && initial ? "9" : "100m";
     String labels = "{\"app\":\"bench\"}";
-    String extra = switch (workload) {
-      case NodeAffinity -> ",\"affinity\":{\"nodeAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":"
-          + "{\"nodeSelectorTerms\":[{\"matchExpressions\":[{\"key\":\"topology.kubernetes.io/zone\",\"operator\":\"In\","
-          + "\"values\":[\"zone-0\",\"zone-1\"]}]}]}}}";
-      case TopologySpread -> ",\"topologySpreadConstraints\":[{\"maxSkew\":1,\"topologyKey\":\"topology.kubernetes.io/zone\","
-          + "\"whenUnsatisfiable\":\"DoNotSchedule\",\"labelSelector\":{\"matchLabels\":{\"app\":\"bench\"}}}]";
-      default -> "";
-    };
-    return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + NAMESPACE
-        + "\",\"labels\":" + labels + "},\"spec\":{\"containers\":[{\"name\":\"pause\",\"image\":\"registry.k8s.io/pause:3.10\","
-        + "\"resources\":{\"requests\":{\"cpu\":\"" + cpu + "\",\"memory\":\"500Mi\"}}}]" + extra + "}}";
+    String extra =
+        switch (workload) {
+          case NodeAffinity ->
+              ",\"affinity\":{\"nodeAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":"
+                  + "{\"nodeSelectorTerms\":[{\"matchExpressions\":[{\"key\":\"topology.kubernetes.io/zone\",\"operator\":\"In\","
+                  + "\"values\":[\"zone-0\",\"zone-1\"]}]}]}}}";
+          case TopologySpread ->
+              ",\"topologySpreadConstraints\":[{\"maxSkew\":1,\"topologyKey\":\"topology.kubernetes.io/zone\","
+                  + "\"whenUnsatisfiable\":\"DoNotSchedule\",\"labelSelector\":{\"matchLabels\":{\"app\":\"bench\"}}}]";
+          default -> "";
+        };
+    return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\""
+        + name
+        + "\",\"namespace\":\""
+        + NAMESPACE
+        + "\",\"labels\":"
+        + labels
+        + "},\"spec\":{\"containers\":[{\"name\":\"pause\",\"image\":\"registry.k8s.io/pause:3.10\","
+        + "\"resources\":{\"requests\":{\"cpu\":\""
+        + cpu
+        + "\",\"memory\":\"500Mi\"}}}]"
+        + extra
+        + "}}";
   }
 
   /** Nearest-rank percentile of per-second samples. */
@@ -258,7 +354,8 @@ public final class SchedulerBench implements Callable<Integer> {
   }
 
   private static void progress(String message) {
-    System.err.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " bench scheduler: " + message);
+    System.err.println(
+        LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " bench scheduler: " + message);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
@@ -305,7 +402,9 @@ public final class SchedulerBench implements Callable<Integer> {
     }
 
     private static boolean bound(Pod p) {
-      return p.getSpec() != null && p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty();
+      return p.getSpec() != null
+          && p.getSpec().getNodeName() != null
+          && !p.getSpec().getNodeName().isEmpty();
     }
   }
 
@@ -318,28 +417,31 @@ public final class SchedulerBench implements Callable<Integer> {
 
     Sampler(ScheduledCounter counter, int base) {
       this.counter = counter;
-      this.thread = new Thread(() -> {
-        int last = base;
-        long next = System.nanoTime();
-        while (running) {
-          next += TimeUnit.SECONDS.toNanos(1);
-          long wait = next - System.nanoTime();
-          if (wait > 0) {
-            try {
-              TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-              return;
-            }
-          }
-          int now = counter.scheduled();
-          synchronized (samples) {
-            if (running) {
-              samples.add((double) (now - last));
-            }
-          }
-          last = now;
-        }
-      }, "bench-sampler");
+      this.thread =
+          new Thread(
+              () -> {
+                int last = base;
+                long next = System.nanoTime();
+                while (running) {
+                  next += TimeUnit.SECONDS.toNanos(1);
+                  long wait = next - System.nanoTime();
+                  if (wait > 0) {
+                    try {
+                      TimeUnit.NANOSECONDS.sleep(wait);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                  int now = counter.scheduled();
+                  synchronized (samples) {
+                    if (running) {
+                      samples.add((double) (now - last));
+                    }
+                  }
+                  last = now;
+                }
+              },
+              "bench-sampler");
       thread.setDaemon(true);
     }
 
@@ -372,20 +474,29 @@ public final class SchedulerBench implements Callable<Integer> {
     }
 
     CompletableFuture<Void> post(String path, String json) {
-      return send(http.newHttpRequestBuilder().uri(base + path).post("application/json", json).build());
+      return send(
+          http.newHttpRequestBuilder().uri(base + path).post("application/json", json).build());
     }
 
     CompletableFuture<Void> patch(String path, String json) {
-      return send(http.newHttpRequestBuilder().uri(base + path).method("PATCH", "application/merge-patch+json", json).build());
+      return send(
+          http.newHttpRequestBuilder()
+              .uri(base + path)
+              .method("PATCH", "application/merge-patch+json", json)
+              .build());
     }
 
     private CompletableFuture<Void> send(HttpRequest request) {
-      return http.sendAsync(request, String.class).thenApply(r -> {
-        if (!r.isSuccessful()) {
-          throw new BenchmarkFailure(request.method() + " " + request.uri() + ": " + r.code() + " " + r.body(), null);
-        }
-        return null;
-      });
+      return http.sendAsync(request, String.class)
+          .thenApply(
+              r -> {
+                if (!r.isSuccessful()) {
+                  throw new BenchmarkFailure(
+                      request.method() + " " + request.uri() + ": " + r.code() + " " + r.body(),
+                      null);
+                }
+                return null;
+              });
     }
   }
 }

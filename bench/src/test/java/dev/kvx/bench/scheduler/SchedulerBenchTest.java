@@ -20,19 +20,51 @@ class SchedulerBenchTest {
 
   @Test
   void workloadPodsAreValidPodsWithTheirTwist() {
-    Pod basic = json.unmarshal(SchedulerBench.podJson(Workload.SchedulingBasic, "p", false), Pod.class);
-    assertThat(basic.getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toString()).isEqualTo("100m");
+    Pod basic =
+        json.unmarshal(SchedulerBench.podJson(Workload.SchedulingBasic, "p", false), Pod.class);
+    assertThat(
+            basic
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getResources()
+                .getRequests()
+                .get("cpu")
+                .toString())
+        .isEqualTo("100m");
     assertThat(basic.getSpec().getAffinity()).isNull();
 
-    Pod affinity = json.unmarshal(SchedulerBench.podJson(Workload.NodeAffinity, "p", false), Pod.class);
-    assertThat(affinity.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-        .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues()).containsExactly("zone-0", "zone-1");
+    Pod affinity =
+        json.unmarshal(SchedulerBench.podJson(Workload.NodeAffinity, "p", false), Pod.class);
+    assertThat(
+            affinity
+                .getSpec()
+                .getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()
+                .get(0)
+                .getMatchExpressions()
+                .get(0)
+                .getValues())
+        .containsExactly("zone-0", "zone-1");
 
-    Pod spread = json.unmarshal(SchedulerBench.podJson(Workload.TopologySpread, "p", false), Pod.class);
+    Pod spread =
+        json.unmarshal(SchedulerBench.podJson(Workload.TopologySpread, "p", false), Pod.class);
     assertThat(spread.getSpec().getTopologySpreadConstraints().get(0).getMaxSkew()).isEqualTo(1);
 
-    Pod unschedulable = json.unmarshal(SchedulerBench.podJson(Workload.Unschedulable, "p", true), Pod.class);
-    assertThat(unschedulable.getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toString()).isEqualTo("9");
+    Pod unschedulable =
+        json.unmarshal(SchedulerBench.podJson(Workload.Unschedulable, "p", true), Pod.class);
+    assertThat(
+            unschedulable
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getResources()
+                .getRequests()
+                .get("cpu")
+                .toString())
+        .isEqualTo("9");
   }
 
   @Test

@@ -36,14 +36,25 @@ class SchedulerCommandTest {
     assertThat(o.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
     assertThat(o.port()).isEqualTo(10259);
     assertThat(o.bindAddress()).isEqualTo("0.0.0.0");
-    assertThat(o.profiles()).extracting(p -> p.schedulerName()).containsExactly("default-scheduler");
+    assertThat(o.profiles())
+        .extracting(p -> p.schedulerName())
+        .containsExactly("default-scheduler");
   }
 
   @Test
   void flagsAreKubeSchedulersNames() throws Exception {
-    SchedulerOptions o = parse("scheduler", "--kubeconfig", kubeconfig().toString(), "--leader-elect=false",
-        "--leader-elect-lease-duration=1m30s", "--leader-elect-renew-deadline=500ms", "--leader-elect-retry-period=0.2s",
-        "--port=0", "--bind-address=127.0.0.1").options();
+    SchedulerOptions o =
+        parse(
+                "scheduler",
+                "--kubeconfig",
+                kubeconfig().toString(),
+                "--leader-elect=false",
+                "--leader-elect-lease-duration=1m30s",
+                "--leader-elect-renew-deadline=500ms",
+                "--leader-elect-retry-period=0.2s",
+                "--port=0",
+                "--bind-address=127.0.0.1")
+            .options();
 
     assertThat(o.leaderElect()).isFalse();
     assertThat(o.leaseDuration()).isEqualTo(Duration.ofSeconds(90));
@@ -58,13 +69,17 @@ class SchedulerCommandTest {
     Path kc = kubeconfig();
     assertThatThrownBy(() -> parse("scheduler"))
         .isInstanceOf(CommandLine.MissingParameterException.class);
-    assertThatThrownBy(() -> parse("scheduler", "--kubeconfig=" + kc, "--leader-elect-retry-period=2 seconds"))
+    assertThatThrownBy(
+            () -> parse("scheduler", "--kubeconfig=" + kc, "--leader-elect-retry-period=2 seconds"))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("invalid duration");
     assertThatThrownBy(() -> parse("scheduler", "--kubeconfig=" + dir.resolve("missing")).options())
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("not a readable file");
-    assertThatThrownBy(() -> parse("scheduler", "--kubeconfig=" + kc, "--leader-elect-renew-deadline=20s").options())
+    assertThatThrownBy(
+            () ->
+                parse("scheduler", "--kubeconfig=" + kc, "--leader-elect-renew-deadline=20s")
+                    .options())
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("leaseDuration must be greater than renewDeadline");
   }

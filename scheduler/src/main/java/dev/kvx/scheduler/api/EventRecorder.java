@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * does for the scheduler: {@code involvedObject} the pod, {@code source.component}
  * default-scheduler, so {@code kubectl describe pod} lists them.
  *
- * <p>Like client-go's event correlator, an event repeating (same pod, reason and message) within
- * 10 minutes bumps the count of the existing Event instead of creating another. Events are best
+ * <p>Like client-go's event correlator, an event repeating (same pod, reason and message) within 10
+ * minutes bumps the count of the existing Event instead of creating another. Events are best
  * effort: fire and forget, and dropped when too many are in flight, so they never slow the
  * scheduler down. Thread-safe.
  */
@@ -35,12 +35,13 @@ final class EventRecorder {
   private final String reportingInstance;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lastNanos = new AtomicLong();
-  private final Map<String, Seen> seen = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
-      return size() > MAX_REMEMBERED;
-    }
-  };
+  private final Map<String, Seen> seen =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+          return size() > MAX_REMEMBERED;
+        }
+      };
 
   private record Seen(String namespace, String name, int count, Instant first, Instant last) {}
 
@@ -53,7 +54,8 @@ final class EventRecorder {
   void record(Pod pod, String type, String reason, String action, String message) {
     if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
       inFlight.decrementAndGet();
-      LOG.debug("Dropping event {} for {}: too many in flight", reason, pod.getMetadata().getName());
+      LOG.debug(
+          "Dropping event {} for {}: too many in flight", reason, pod.getMetadata().getName());
       return;
     }
     Instant now = clock.now().truncatedTo(ChronoUnit.SECONDS);
@@ -63,30 +65,53 @@ final class EventRecorder {
     Seen current;
     synchronized (seen) {
       previous = seen.get(key);
-      if (previous != null && Duration.between(previous.last(), now).compareTo(AGGREGATION_WINDOW) <= 0) {
+      if (previous != null
+          && Duration.between(previous.last(), now).compareTo(AGGREGATION_WINDOW) <= 0) {
         current = new Seen(ns, previous.name(), previous.count() + 1, previous.first(), now);
       } else {
         previous = null;
-        current = new Seen(ns, pod.getMetadata().getName() + "." + Long.toHexString(uniqueNanos()), 1, now, now);
+        current =
+            new Seen(
+                ns,
+                pod.getMetadata().getName() + "." + Long.toHexString(uniqueNanos()),
+                1,
+                now,
+                now);
       }
       seen.put(key, current);
     }
-    var sent = previous != null
-        ? api.send("PATCH", "/api/v1/namespaces/" + KubeClusterApi.encode(ns) + "/events/" + KubeClusterApi.encode(current.name()),
-            KubeClusterApi.STRATEGIC_MERGE_PATCH, Map.of("count", current.count(), "lastTimestamp", now.toString()))
-        : api.send("POST", "/api/v1/namespaces/" + KubeClusterApi.encode(ns) + "/events", KubeClusterApi.JSON,
-            event(pod, type, reason, action, message, current));
-    sent.whenComplete((v, e) -> {
-      inFlight.decrementAndGet();
-      if (e != null) {
-        LOG.debug("Event {} for {}/{} not recorded: {}", reason, ns, pod.getMetadata().getName(), e.toString());
-        synchronized (seen) {
-          if (Objects.equals(seen.get(key), current)) {
-            seen.remove(key);
+    var sent =
+        previous != null
+            ? api.send(
+                "PATCH",
+                "/api/v1/namespaces/"
+                    + KubeClusterApi.encode(ns)
+                    + "/events/"
+                    + KubeClusterApi.encode(current.name()),
+                KubeClusterApi.STRATEGIC_MERGE_PATCH,
+                Map.of("count", current.count(), "lastTimestamp", now.toString()))
+            : api.send(
+                "POST",
+                "/api/v1/namespaces/" + KubeClusterApi.encode(ns) + "/events",
+                KubeClusterApi.JSON,
+                event(pod, type, reason, action, message, current));
+    sent.whenComplete(
+        (v, e) -> {
+          inFlight.decrementAndGet();
+          if (e != null) {
+            LOG.debug(
+                "Event {} for {}/{} not recorded: {}",
+                reason,
+                ns,
+                pod.getMetadata().getName(),
+                e.toString());
+            synchronized (seen) {
+              if (Objects.equals(seen.get(key), current)) {
+                seen.remove(key);
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   /** Upstream names events {@code <pod>.<unix nanos in hex>}; kept strictly increasing here. */
@@ -96,7 +121,8 @@ final class EventRecorder {
     return lastNanos.updateAndGet(prev -> Math.max(prev + 1, nanos));
   }
 
-  private Map<String, Object> event(Pod pod, String type, String reason, String action, String message, Seen s) {
+  private Map<String, Object> event(
+      Pod pod, String type, String reason, String action, String message, Seen s) {
     Map<String, Object> involved = new LinkedHashMap<>();
     involved.put("kind", "Pod");
     involved.put("namespace", pod.getMetadata().getNamespace());

@@ -59,16 +59,19 @@ public final class KubeClusterApi implements ClusterApi {
     Map<String, Object> binding = new LinkedHashMap<>();
     binding.put("apiVersion", "v1");
     binding.put("kind", "Binding");
-    binding.put("metadata", Map.of(
-        "name", pod.getMetadata().getName(),
-        "namespace", pod.getMetadata().getNamespace(),
-        "uid", pod.getMetadata().getUid()));
+    binding.put(
+        "metadata",
+        Map.of(
+            "name", pod.getMetadata().getName(),
+            "namespace", pod.getMetadata().getNamespace(),
+            "uid", pod.getMetadata().getUid()));
     binding.put("target", Map.of("apiVersion", "v1", "kind", "Node", "name", nodeName));
     return send("POST", podPath(pod) + "/binding", JSON, binding);
   }
 
   @Override
-  public CompletableFuture<Void> updatePodStatus(Pod pod, PodCondition condition, String nominatedNodeName) {
+  public CompletableFuture<Void> updatePodStatus(
+      Pod pod, PodCondition condition, String nominatedNodeName) {
     Map<String, Object> patch = PodStatusPatch.of(pod, condition, nominatedNodeName, clock.now());
     if (patch == null) {
       return CompletableFuture.completedFuture(null);
@@ -78,33 +81,49 @@ public final class KubeClusterApi implements ClusterApi {
 
   @Override
   public CompletableFuture<Void> preempt(Pod victim, Pod preemptor, String nodeName) {
-    PodCondition disruption = new PodConditionBuilder()
-        .withType("DisruptionTarget")
-        .withStatus("True")
-        .withReason("PreemptionByScheduler")
-        .withMessage("default-scheduler: preempting to accommodate a higher priority pod")
-        .build();
+    PodCondition disruption =
+        new PodConditionBuilder()
+            .withType("DisruptionTarget")
+            .withStatus("True")
+            .withReason("PreemptionByScheduler")
+            .withMessage("default-scheduler: preempting to accommodate a higher priority pod")
+            .build();
     Map<String, Object> patch = PodStatusPatch.of(victim, disruption, null, clock.now());
-    CompletableFuture<Void> marked = patch == null
-        ? CompletableFuture.completedFuture(null)
-        : send("PATCH", podPath(victim) + "/status", STRATEGIC_MERGE_PATCH, patch);
+    CompletableFuture<Void> marked =
+        patch == null
+            ? CompletableFuture.completedFuture(null)
+            : send("PATCH", podPath(victim) + "/status", STRATEGIC_MERGE_PATCH, patch);
     return marked
-        .exceptionally(e -> {
-          // The condition is informative; a failure must not stop the eviction.
-          LOG.debug("Marking {} as a disruption target failed: {}", victim.getMetadata().getName(), e.toString());
-          return null;
-        })
-        .thenCompose(v -> {
-          recordEvent(victim, "Normal", "Preempted", "Preempting",
-              "Preempted by pod " + preemptor.getMetadata().getUid() + " on node " + nodeName);
-          return send("DELETE", podPath(victim), JSON, Map.of("apiVersion", "v1", "kind", "DeleteOptions"))
-              .exceptionally(e -> {
-                if (e.getCause() instanceof ApiException a && a.code() == 404) {
-                  return null; // already gone
-                }
-                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-              });
-        });
+        .exceptionally(
+            e -> {
+              // The condition is informative; a failure must not stop the eviction.
+              LOG.debug(
+                  "Marking {} as a disruption target failed: {}",
+                  victim.getMetadata().getName(),
+                  e.toString());
+              return null;
+            })
+        .thenCompose(
+            v -> {
+              recordEvent(
+                  victim,
+                  "Normal",
+                  "Preempted",
+                  "Preempting",
+                  "Preempted by pod " + preemptor.getMetadata().getUid() + " on node " + nodeName);
+              return send(
+                      "DELETE",
+                      podPath(victim),
+                      JSON,
+                      Map.of("apiVersion", "v1", "kind", "DeleteOptions"))
+                  .exceptionally(
+                      e -> {
+                        if (e.getCause() instanceof ApiException a && a.code() == 404) {
+                          return null; // already gone
+                        }
+                        throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                      });
+            });
   }
 
   @Override
@@ -112,14 +131,15 @@ public final class KubeClusterApi implements ClusterApi {
     events.record(pod, type, reason, action, message);
   }
 
-  /** Sends {@code body} as JSON; completes exceptionally with an {@link ApiException} on non-2xx. */
+  /**
+   * Sends {@code body} as JSON; completes exceptionally with an {@link ApiException} on non-2xx.
+   */
   CompletableFuture<Void> send(String method, String path, String contentType, Object body) {
     String json = serialization.asJson(body);
-    HttpRequest request = http.newHttpRequestBuilder()
-        .uri(baseUrl + path)
-        .method(method, contentType, json)
-        .build();
-    return http.sendAsync(request, String.class).thenApply(response -> check(method, path, response));
+    HttpRequest request =
+        http.newHttpRequestBuilder().uri(baseUrl + path).method(method, contentType, json).build();
+    return http.sendAsync(request, String.class)
+        .thenApply(response -> check(method, path, response));
   }
 
   private Void check(String method, String path, HttpResponse<String> response) {
@@ -139,11 +159,13 @@ public final class KubeClusterApi implements ClusterApi {
   }
 
   static String podPath(Pod pod) {
-    return "/api/v1/namespaces/" + encode(pod.getMetadata().getNamespace()) + "/pods/" + encode(pod.getMetadata().getName());
+    return "/api/v1/namespaces/"
+        + encode(pod.getMetadata().getNamespace())
+        + "/pods/"
+        + encode(pod.getMetadata().getName());
   }
 
   static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
-
 }

@@ -17,8 +17,8 @@ import java.util.Objects;
  * changes. Nothing is sent when nothing changes, so a pod failing again for the same reason costs
  * no write.
  *
- * <p>The whole conditions list is sent, which a strategic merge patch and a JSON merge patch
- * apply the same way.
+ * <p>The whole conditions list is sent, which a strategic merge patch and a JSON merge patch apply
+ * the same way.
  */
 public final class PodStatusPatch {
   private PodStatusPatch() {}
@@ -29,10 +29,15 @@ public final class PodStatusPatch {
    * @param condition the condition to set, or null
    * @param nominatedNodeName the node to nominate, "" to clear, null to leave as is
    */
-  public static Map<String, Object> of(Pod pod, PodCondition condition, String nominatedNodeName, Instant now) {
+  public static Map<String, Object> of(
+      Pod pod, PodCondition condition, String nominatedNodeName, Instant now) {
     var status = pod.getStatus();
-    List<PodCondition> current = status == null || status.getConditions() == null ? List.of() : status.getConditions();
-    String currentNnn = status == null || status.getNominatedNodeName() == null ? "" : status.getNominatedNodeName();
+    List<PodCondition> current =
+        status == null || status.getConditions() == null ? List.of() : status.getConditions();
+    String currentNnn =
+        status == null || status.getNominatedNodeName() == null
+            ? ""
+            : status.getNominatedNodeName();
     boolean nnnChanges = nominatedNodeName != null && !nominatedNodeName.equals(currentNnn);
     List<PodCondition> updated = null;
     if (condition != null) {
@@ -54,7 +59,8 @@ public final class PodStatusPatch {
   }
 
   /** The conditions with {@code c} set, or null if that changes nothing. */
-  static List<PodCondition> updateCondition(List<PodCondition> current, PodCondition c, Instant now) {
+  static List<PodCondition> updateCondition(
+      List<PodCondition> current, PodCondition c, Instant now) {
     String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
     List<PodCondition> out = new ArrayList<>(current.size() + 1);
     boolean found = false;
@@ -66,16 +72,19 @@ public final class PodStatusPatch {
       }
       found = true;
       PodCondition n = copy(c);
-      n.setLastTransitionTime(Objects.equals(old.getStatus(), c.getStatus()) && old.getLastTransitionTime() != null
-          ? old.getLastTransitionTime() : ts);
+      n.setLastTransitionTime(
+          Objects.equals(old.getStatus(), c.getStatus()) && old.getLastTransitionTime() != null
+              ? old.getLastTransitionTime()
+              : ts);
       if (n.getLastProbeTime() == null) {
         n.setLastProbeTime(old.getLastProbeTime());
       }
-      changed = !Objects.equals(old.getStatus(), n.getStatus())
-          || !Objects.equals(old.getReason(), n.getReason())
-          || !Objects.equals(old.getMessage(), n.getMessage())
-          || !Objects.equals(old.getLastTransitionTime(), n.getLastTransitionTime())
-          || !Objects.equals(old.getLastProbeTime(), n.getLastProbeTime());
+      changed =
+          !Objects.equals(old.getStatus(), n.getStatus())
+              || !Objects.equals(old.getReason(), n.getReason())
+              || !Objects.equals(old.getMessage(), n.getMessage())
+              || !Objects.equals(old.getLastTransitionTime(), n.getLastTransitionTime())
+              || !Objects.equals(old.getLastProbeTime(), n.getLastProbeTime());
       out.add(n);
     }
     if (!found) {

@@ -46,7 +46,8 @@ public final class SchedulerCache {
   public synchronized void assumePod(PodInfo pod, String nodeName) {
     String uid = pod.uid();
     if (podStates.containsKey(uid)) {
-      throw new IllegalStateException("pod " + pod.key() + " (" + uid + ") is in the cache, so can't be assumed");
+      throw new IllegalStateException(
+          "pod " + pod.key() + " (" + uid + ") is in the cache, so can't be assumed");
     }
     addToNode(pod, nodeName);
     podStates.put(uid, new PodState(pod, nodeName, false));
@@ -190,8 +191,8 @@ public final class SchedulerCache {
   }
 
   /**
-   * Brings {@code snapshot} up to date: copies the node infos changed since its generation,
-   * drops removed nodes, and rebuilds the node order and derived lists when needed.
+   * Brings {@code snapshot} up to date: copies the node infos changed since its generation, drops
+   * removed nodes, and rebuilds the node order and derived lists when needed.
    */
   public synchronized void updateSnapshot(Snapshot snapshot) {
     boolean rebuildList = snapshot.nodeSetVersion != nodeSetVersion;
@@ -228,8 +229,9 @@ public final class SchedulerCache {
       }
       NodeInfo copy = n.copy();
       NodeInfo previous = snapshot.nodeInfoMap.put(e.getKey(), copy);
-      affinityChanged |= !copy.podsWithAffinity().isEmpty()
-          || (previous != null && !previous.podsWithAffinity().isEmpty());
+      affinityChanged |=
+          !copy.podsWithAffinity().isEmpty()
+              || (previous != null && !previous.podsWithAffinity().isEmpty());
       if (previous == null) {
         rebuildList = true;
         imagesChanged |= !copy.imageSizes().isEmpty();

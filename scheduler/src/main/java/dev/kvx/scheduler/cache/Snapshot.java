@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The node infos one scheduling cycle works on (upstream {@code cache.Snapshot}): copies taken
- * from the {@link SchedulerCache} by {@link SchedulerCache#updateSnapshot}, which copies only the
- * nodes changed since the last cycle. Owned and read by the scheduling thread only.
+ * The node infos one scheduling cycle works on (upstream {@code cache.Snapshot}): copies taken from
+ * the {@link SchedulerCache} by {@link SchedulerCache#updateSnapshot}, which copies only the nodes
+ * changed since the last cycle. Owned and read by the scheduling thread only.
  */
 public final class Snapshot implements SharedLister {
   final Map<String, NodeInfo> nodeInfoMap = new HashMap<>();

@@ -19,7 +19,8 @@ public interface ClusterApi {
    * PATCH pods/NAME/status}); a null {@code nominatedNodeName} leaves it unchanged, an empty one
    * clears it.
    */
-  CompletableFuture<Void> updatePodStatus(Pod pod, PodCondition condition, String nominatedNodeName);
+  CompletableFuture<Void> updatePodStatus(
+      Pod pod, PodCondition condition, String nominatedNodeName);
 
   /**
    * Evicts a preemption victim as upstream does: a {@code DisruptionTarget} condition with reason

@@ -55,7 +55,8 @@ public record ClusterEvent(ResourceKind resource, Set<ActionType> actions, Strin
   public static final ClusterEvent FORCE_ACTIVATE =
       new ClusterEvent(ResourceKind.WILDCARD, ActionType.ALL, "ForceActivate");
 
-  public static ClusterEvent of(ResourceKind resource, String label, ActionType first, ActionType... rest) {
+  public static ClusterEvent of(
+      ResourceKind resource, String label, ActionType first, ActionType... rest) {
     return new ClusterEvent(resource, EnumSet.of(first, rest), label);
   }
 

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Data plugins share within one scheduling cycle (upstream {@code CycleState}): a PreFilter plugin
- * writes what its Filter reads, a PreScore plugin what its Score reads. Keys are plugin-private
- * (by convention {@code "PreFilter" + NAME}).
+ * writes what its Filter reads, a PreScore plugin what its Score reads. Keys are plugin-private (by
+ * convention {@code "PreFilter" + NAME}).
  *
  * <p>Thread-safe, so filters may run in parallel. {@link #copy()} deep-copies the data, which
  * preemption uses to simulate removing pods from a node without touching the real cycle.

@@ -9,8 +9,7 @@ import java.util.TreeMap;
 /**
  * No node fits the pod (upstream {@code framework.FitError}). Its message is what users see in the
  * PodScheduled condition and the FailedScheduling event, built exactly as upstream's: {@code 0/3
- * nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {k: v}. preemption:
- * …}.
+ * nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {k: v}. preemption: …}.
  */
 public final class FitError extends Exception {
   public static final String NO_NODE_AVAILABLE_MSG = "0/%d nodes are available";
@@ -40,7 +39,8 @@ public final class FitError extends Exception {
 
   @Override
   public String getMessage() {
-    StringBuilder msg = new StringBuilder(String.format(NO_NODE_AVAILABLE_MSG, numAllNodes)).append(':');
+    StringBuilder msg =
+        new StringBuilder(String.format(NO_NODE_AVAILABLE_MSG, numAllNodes)).append(':');
     String preFilterMsg = diagnosis.preFilterMsg();
     if (!preFilterMsg.isEmpty()) {
       // A PreFilter rejection applies to every node: the per-node statuses would only repeat it.

@@ -13,9 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * One profile's plugins and the code that runs them at each extension point (upstream's {@code
- * frameworkImpl}). Plugins run in profile order; a plugin's status is attributed to it; a
- * plugin's exception becomes an Error status. Durations are reported to {@link PluginMetrics} for
- * cycles whose {@link CycleState#recordPluginMetrics()} is set.
+ * frameworkImpl}). Plugins run in profile order; a plugin's status is attributed to it; a plugin's
+ * exception becomes an Error status. Durations are reported to {@link PluginMetrics} for cycles
+ * whose {@link CycleState#recordPluginMetrics()} is set.
  *
  * <p>Thread-safety: the framework holds no per-cycle state; concurrent cycles may use it.
  */
@@ -151,11 +151,17 @@ public final class Framework {
   public Status runPreFilterPlugins(CycleState state, PodInfo pod, List<NodeInfo> nodes) {
     state.filtersToRun = null;
     for (PreFilterPlugin p : preFilterPlugins) {
-      Status s = call(p.name(), PRE_FILTER, state.recordPluginMetrics(), () -> p.preFilter(state, pod, nodes));
+      Status s =
+          call(
+              p.name(),
+              PRE_FILTER,
+              state.recordPluginMetrics(),
+              () -> p.preFilter(state, pod, nodes));
       if (s.isSkip()) {
         state.skipFilterPlugins().add(p.name());
       } else if (!s.isSuccess()) {
-        if (s.code() == Status.Code.UNSCHEDULABLE || s.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+        if (s.code() == Status.Code.UNSCHEDULABLE
+            || s.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
           return s;
         }
         return Status.error("running PreFilter plugin \"" + p.name() + "\": " + s.message())
@@ -173,10 +179,15 @@ public final class Framework {
       if (ext == null || state.skipFilterPlugins().contains(p.name())) {
         continue;
       }
-      Status s = call(p.name(), PRE_FILTER_EXTENSION_ADD_POD, state.recordPluginMetrics(),
-          () -> ext.addPod(state, podToSchedule, podToAdd, nodeInfo));
+      Status s =
+          call(
+              p.name(),
+              PRE_FILTER_EXTENSION_ADD_POD,
+              state.recordPluginMetrics(),
+              () -> ext.addPod(state, podToSchedule, podToAdd, nodeInfo));
       if (!s.isSuccess()) {
-        return Status.error("running AddPod on PreFilter plugin \"" + p.name() + "\": " + s.message())
+        return Status.error(
+                "running AddPod on PreFilter plugin \"" + p.name() + "\": " + s.message())
             .withPlugin(p.name());
       }
     }
@@ -191,8 +202,12 @@ public final class Framework {
       if (ext == null || state.skipFilterPlugins().contains(p.name())) {
         continue;
       }
-      Status s = call(p.name(), PRE_FILTER_EXTENSION_REMOVE_POD, state.recordPluginMetrics(),
-          () -> ext.removePod(state, podToSchedule, podToRemove, nodeInfo));
+      Status s =
+          call(
+              p.name(),
+              PRE_FILTER_EXTENSION_REMOVE_POD,
+              state.recordPluginMetrics(),
+              () -> ext.removePod(state, podToSchedule, podToRemove, nodeInfo));
       if (!s.isSuccess()) {
         return Status.error(
                 "running RemovePod on PreFilter plugin \"" + p.name() + "\": " + s.message())
@@ -250,7 +265,8 @@ public final class Framework {
    * already there, so a lower-priority pod cannot take room a preemptor waits for. The pod must
    * pass both with and without them (some filters, like affinity, may pass only with them).
    */
-  public Status runFilterPluginsWithNominatedPods(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
+  public Status runFilterPluginsWithNominatedPods(
+      CycleState state, PodInfo pod, NodeInfo nodeInfo) {
     List<PodInfo> nominated =
         nodeInfo.node() == null
             ? List.of()
@@ -281,7 +297,8 @@ public final class Framework {
   }
 
   /** PostFilter: the first success ends the run; otherwise the last non-success result. */
-  public PostFilterResult runPostFilterPlugins(CycleState state, PodInfo pod, NodeToStatus statuses) {
+  public PostFilterResult runPostFilterPlugins(
+      CycleState state, PodInfo pod, NodeToStatus statuses) {
     PostFilterResult last = PostFilterResult.of(Status.unschedulable());
     List<String> messages = new ArrayList<>();
     for (PostFilterPlugin p : postFilterPlugins) {
@@ -316,7 +333,12 @@ public final class Framework {
   /** PreScore: plugins returning Skip are recorded (their Score won't run); errors are returned. */
   public Status runPreScorePlugins(CycleState state, PodInfo pod, List<NodeInfo> nodes) {
     for (PreScorePlugin p : preScorePlugins) {
-      Status s = call(p.name(), PRE_SCORE, state.recordPluginMetrics(), () -> p.preScore(state, pod, nodes));
+      Status s =
+          call(
+              p.name(),
+              PRE_SCORE,
+              state.recordPluginMetrics(),
+              () -> p.preScore(state, pod, nodes));
       if (s.isSkip()) {
         state.skipScorePlugins().add(p.name());
       } else if (!s.isSuccess()) {
@@ -353,10 +375,12 @@ public final class Framework {
       record(p.name(), SCORE, sample, Status.success(), start);
       ScoreExtensions ext = p.scoreExtensions();
       if (ext != null) {
-        Status s = call(p.name(), NORMALIZE_SCORE, sample, () -> ext.normalizeScore(state, pod, scores));
+        Status s =
+            call(p.name(), NORMALIZE_SCORE, sample, () -> ext.normalizeScore(state, pod, scores));
         if (!s.isSuccess()) {
           throw new ScoreException(
-              Status.error("running Normalize on Score plugins: " + s.message()).withPlugin(p.name()));
+              Status.error("running Normalize on Score plugins: " + s.message())
+                  .withPlugin(p.name()));
         }
       }
       int weight = scoreWeights.get(p.name());
@@ -365,7 +389,10 @@ public final class Framework {
         if (score < ScorePlugin.MIN_NODE_SCORE || score > ScorePlugin.MAX_NODE_SCORE) {
           throw new ScoreException(
               Status.error(
-                      "plugin \"" + p.name() + "\" returns an invalid score " + score
+                      "plugin \""
+                          + p.name()
+                          + "\" returns an invalid score "
+                          + score
                           + ", it should in the range of [0, 100] after normalizing")
                   .withPlugin(p.name()));
         }
@@ -378,11 +405,17 @@ public final class Framework {
   /** Reserve: on the first failure, already reserved plugins are unreserved by the caller. */
   public Status runReservePluginsReserve(CycleState state, PodInfo pod, String nodeName) {
     for (ReservePlugin p : reservePlugins) {
-      Status s = call(p.name(), RESERVE, state.recordPluginMetrics(), () -> p.reserve(state, pod, nodeName));
+      Status s =
+          call(
+              p.name(),
+              RESERVE,
+              state.recordPluginMetrics(),
+              () -> p.reserve(state, pod, nodeName));
       if (!s.isSuccess()) {
         return s.isRejected()
             ? s
-            : Status.error("running Reserve plugin \"" + p.name() + "\": " + s.message()).withPlugin(p.name());
+            : Status.error("running Reserve plugin \"" + p.name() + "\": " + s.message())
+                .withPlugin(p.name());
       }
     }
     return Status.success();
@@ -405,7 +438,8 @@ public final class Framework {
     return bindFrom(0, state, pod, nodeName);
   }
 
-  private CompletableFuture<Status> bindFrom(int i, CycleState state, PodInfo pod, String nodeName) {
+  private CompletableFuture<Status> bindFrom(
+      int i, CycleState state, PodInfo pod, String nodeName) {
     if (i >= bindPlugins.size()) {
       return CompletableFuture.completedFuture(
           Status.error("no bind plugin bound pod " + pod.key()));

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The host ports in use on a node (upstream {@code HostPortInfo}), by host IP then protocol/port.
- * A port on {@code 0.0.0.0} conflicts with the same protocol/port on any IP.
+ * The host ports in use on a node (upstream {@code HostPortInfo}), by host IP then protocol/port. A
+ * port on {@code 0.0.0.0} conflicts with the same protocol/port on any IP.
  *
  * <p>Counts uses, so removing one of two pods using a port keeps it taken. Not thread-safe.
  */
@@ -51,8 +51,12 @@ public final class HostPortInfo {
         if (p.getHostPort() == null || p.getHostPort() <= 0) {
           continue;
         }
-        String ip = p.getHostIP() == null || p.getHostIP().isEmpty() ? DEFAULT_BIND_ALL_HOST_IP : p.getHostIP();
-        String protocol = p.getProtocol() == null || p.getProtocol().isEmpty() ? "TCP" : p.getProtocol();
+        String ip =
+            p.getHostIP() == null || p.getHostIP().isEmpty()
+                ? DEFAULT_BIND_ALL_HOST_IP
+                : p.getHostIP();
+        String protocol =
+            p.getProtocol() == null || p.getProtocol().isEmpty() ? "TCP" : p.getProtocol();
         out.add(new HostPort(ip, protocol, p.getHostPort()));
       }
     }

@@ -50,7 +50,8 @@ public final class PodInfo {
     if (affinity != null && affinity.getPodAntiAffinity() != null) {
       requiredAntiAffinityTerms =
           terms(
-              pod, affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution());
+              pod,
+              affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution());
       preferredAntiAffinityTerms =
           weighted(
               pod,
@@ -161,8 +162,7 @@ public final class PodInfo {
     return List.copyOf(out);
   }
 
-  private static List<WeightedAffinityTerm> weighted(
-      Pod pod, List<WeightedPodAffinityTerm> terms) {
+  private static List<WeightedAffinityTerm> weighted(Pod pod, List<WeightedPodAffinityTerm> terms) {
     if (terms == null || terms.isEmpty()) {
       return List.of();
     }

@@ -15,8 +15,11 @@ import java.util.Map;
  * so add to both, plus the pod overhead.
  */
 public final class PodRequests {
-  /** Upstream's {@code DefaultMilliCPURequest}: what scoring assumes for a container without one. */
+  /**
+   * Upstream's {@code DefaultMilliCPURequest}: what scoring assumes for a container without one.
+   */
   public static final long DEFAULT_MILLI_CPU_REQUEST = 100;
+
   /** Upstream's {@code DefaultMemoryRequest}: 200 MiB. */
   public static final long DEFAULT_MEMORY_REQUEST = 200L * 1024 * 1024;
 

@@ -134,7 +134,9 @@ public final class Resource {
     return this;
   }
 
-  /** Raises every amount of this to at least {@code other}'s (upstream's {@code SetMaxResource}). */
+  /**
+   * Raises every amount of this to at least {@code other}'s (upstream's {@code SetMaxResource}).
+   */
   public Resource max(Resource other) {
     milliCpu = Math.max(milliCpu, other.milliCpu);
     memory = Math.max(memory, other.memory);
@@ -183,7 +185,16 @@ public final class Resource {
 
   @Override
   public String toString() {
-    return "Resource{cpu=" + milliCpu + "m, memory=" + memory + ", ephemeral-storage="
-        + ephemeralStorage + ", pods=" + allowedPodNumber + ", scalar=" + scalarResources() + "}";
+    return "Resource{cpu="
+        + milliCpu
+        + "m, memory="
+        + memory
+        + ", ephemeral-storage="
+        + ephemeralStorage
+        + ", pods="
+        + allowedPodNumber
+        + ", scalar="
+        + scalarResources()
+        + "}";
   }
 }

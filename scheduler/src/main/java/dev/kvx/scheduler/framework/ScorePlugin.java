@@ -1,9 +1,9 @@
 package dev.kvx.scheduler.framework;
 
 /**
- * Ranks a node that passed the filters. After all nodes are scored, {@link #scoreExtensions()}
- * (if any) normalizes the scores to [0, {@link #MAX_NODE_SCORE}]; the framework then multiplies
- * them by the plugin's weight and sums over plugins.
+ * Ranks a node that passed the filters. After all nodes are scored, {@link #scoreExtensions()} (if
+ * any) normalizes the scores to [0, {@link #MAX_NODE_SCORE}]; the framework then multiplies them by
+ * the plugin's weight and sums over plugins.
  */
 public interface ScorePlugin extends Plugin {
   long MAX_NODE_SCORE = 100;

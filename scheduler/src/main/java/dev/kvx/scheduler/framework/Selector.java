@@ -97,7 +97,10 @@ public final class Selector {
   }
 
   private static boolean isKnownOperator(String op) {
-    return "In".equals(op) || "NotIn".equals(op) || "Exists".equals(op) || "DoesNotExist".equals(op);
+    return "In".equals(op)
+        || "NotIn".equals(op)
+        || "Exists".equals(op)
+        || "DoesNotExist".equals(op);
   }
 
   @Override

@@ -142,6 +142,8 @@ public final class Status {
 
   @Override
   public String toString() {
-    return code + (reasons.isEmpty() ? "" : " " + reasons) + (plugin == null ? "" : " (" + plugin + ")");
+    return code
+        + (reasons.isEmpty() ? "" : " " + reasons)
+        + (plugin == null ? "" : " (" + plugin + ")");
   }
 }

@@ -32,7 +32,8 @@ public final class PriorityResolver {
    * @param byName a PriorityClass by name (null if absent), e.g. the informer store's getByKey
    * @param all every PriorityClass, e.g. the informer store's list
    */
-  public PriorityResolver(Function<String, PriorityClass> byName, Supplier<Collection<PriorityClass>> all) {
+  public PriorityResolver(
+      Function<String, PriorityClass> byName, Supplier<Collection<PriorityClass>> all) {
     this.byName = byName;
     this.all = all;
   }
@@ -72,8 +73,7 @@ public final class PriorityResolver {
     }
     PriorityClass best = null;
     for (PriorityClass pc : all.get()) {
-      if (Boolean.TRUE.equals(pc.getGlobalDefault())
-          && (best == null || value(pc) < value(best))) {
+      if (Boolean.TRUE.equals(pc.getGlobalDefault()) && (best == null || value(pc) < value(best))) {
         best = pc;
       }
     }

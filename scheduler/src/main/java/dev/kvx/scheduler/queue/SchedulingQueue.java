@@ -26,11 +26,11 @@ import java.util.function.Function;
  * <ul>
  *   <li><b>activeQ</b>: pods to try now, highest priority first, then longest waiting (the
  *       PrioritySort plugin's order). {@link #pop()} blocks on it.
- *   <li><b>backoffQ</b>: pods that failed recently wait there 1 s, doubling per attempt up to 10
- *       s, then move to activeQ (checked every second).
+ *   <li><b>backoffQ</b>: pods that failed recently wait there 1 s, doubling per attempt up to 10 s,
+ *       then move to activeQ (checked every second).
  *   <li><b>unschedulable pods</b>: pods no node fitted stay parked until a cluster event that one
- *       of the plugins that rejected them registered ({@link #moveAllToActiveOrBackoffQueue}),
- *       or for at most 5 minutes.
+ *       of the plugins that rejected them registered ({@link #moveAllToActiveOrBackoffQueue}), or
+ *       for at most 5 minutes.
  *   <li><b>gated pods</b>: pods a PreEnqueue plugin holds back (scheduling gates) until an update
  *       lets them through.
  * </ul>
@@ -91,7 +91,8 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
   // Nominator state: uid → node, node → pods. Written under the lock; the per-node lists are
   // immutable and swapped, so the filters (one lookup per node and cycle) read without locking.
   private final Map<String, String> nominatedNodeOf = new HashMap<>();
-  private final Map<String, List<PodInfo>> nominatedPods = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, List<PodInfo>> nominatedPods =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private long schedulingCycle;
   private long moveRequestCycle = -1;
@@ -103,8 +104,17 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
    * @param preEnqueue the framework's PreEnqueue plugins (success lets a pod into activeQ)
    * @param pluginEvents the cluster events each plugin registered (Framework#eventsToRegister)
    */
-  public SchedulingQueue(Clock clock, Function<PodInfo, Status> preEnqueue, Map<String, List<ClusterEvent>> pluginEvents) {
-    this(clock, preEnqueue, pluginEvents, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_IN_UNSCHEDULABLE);
+  public SchedulingQueue(
+      Clock clock,
+      Function<PodInfo, Status> preEnqueue,
+      Map<String, List<ClusterEvent>> pluginEvents) {
+    this(
+        clock,
+        preEnqueue,
+        pluginEvents,
+        DEFAULT_INITIAL_BACKOFF,
+        DEFAULT_MAX_BACKOFF,
+        DEFAULT_MAX_IN_UNSCHEDULABLE);
   }
 
   public SchedulingQueue(
@@ -137,31 +147,37 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
   }
 
   private void scheduleBackoffFlush() {
-    backoffTimer = clock.afterFunc(BACKOFF_FLUSH_PERIOD, () -> {
-      flushBackoffQCompleted();
-      lock.lock();
-      try {
-        if (!closed) {
-          scheduleBackoffFlush();
-        }
-      } finally {
-        lock.unlock();
-      }
-    });
+    backoffTimer =
+        clock.afterFunc(
+            BACKOFF_FLUSH_PERIOD,
+            () -> {
+              flushBackoffQCompleted();
+              lock.lock();
+              try {
+                if (!closed) {
+                  scheduleBackoffFlush();
+                }
+              } finally {
+                lock.unlock();
+              }
+            });
   }
 
   private void scheduleUnschedulableFlush() {
-    unschedulableTimer = clock.afterFunc(UNSCHEDULABLE_FLUSH_PERIOD, () -> {
-      flushUnschedulablePodsLeftover();
-      lock.lock();
-      try {
-        if (!closed) {
-          scheduleUnschedulableFlush();
-        }
-      } finally {
-        lock.unlock();
-      }
-    });
+    unschedulableTimer =
+        clock.afterFunc(
+            UNSCHEDULABLE_FLUSH_PERIOD,
+            () -> {
+              flushUnschedulablePodsLeftover();
+              lock.lock();
+              try {
+                if (!closed) {
+                  scheduleUnschedulableFlush();
+                }
+              } finally {
+                lock.unlock();
+              }
+            });
   }
 
   /** A new unscheduled pod: into activeQ, or gated if a PreEnqueue plugin holds it back. */
@@ -246,8 +262,7 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
 
   /**
    * The next pod to schedule, waiting while activeQ is empty; null once the queue is closed. The
-   * pod leaves the queue until {@link #addUnschedulableIfNotPresent} or another add brings it
-   * back.
+   * pod leaves the queue until {@link #addUnschedulableIfNotPresent} or another add brings it back.
    */
   public QueuedPodInfo pop() throws InterruptedException {
     return pop(null);
@@ -505,9 +520,12 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
   static boolean isPodUpdated(Pod oldPod, Pod newPod) {
     return !Objects.equals(oldPod.getSpec(), newPod.getSpec())
         || !Objects.equals(oldPod.getMetadata().getLabels(), newPod.getMetadata().getLabels())
-        || !Objects.equals(oldPod.getMetadata().getAnnotations(), newPod.getMetadata().getAnnotations())
-        || !Objects.equals(oldPod.getMetadata().getFinalizers(), newPod.getMetadata().getFinalizers())
-        || !Objects.equals(oldPod.getMetadata().getOwnerReferences(), newPod.getMetadata().getOwnerReferences());
+        || !Objects.equals(
+            oldPod.getMetadata().getAnnotations(), newPod.getMetadata().getAnnotations())
+        || !Objects.equals(
+            oldPod.getMetadata().getFinalizers(), newPod.getMetadata().getFinalizers())
+        || !Objects.equals(
+            oldPod.getMetadata().getOwnerReferences(), newPod.getMetadata().getOwnerReferences());
   }
 
   // ---- PodNominator ----
@@ -606,6 +624,4 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
       lock.unlock();
     }
   }
-
-
 }

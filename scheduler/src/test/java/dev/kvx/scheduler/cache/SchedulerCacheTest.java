@@ -125,17 +125,22 @@ class SchedulerCacheTest {
     cache.addNode(node("b1").label(zone, "b").obj());
     cache.addNode(node("c1").label(zone, "c").obj());
     cache.updateSnapshot(snapshot);
-    assertThat(snapshot.list()).extracting(NodeInfo::name).containsExactly("a1", "b1", "c1", "a2", "a3");
+    assertThat(snapshot.list())
+        .extracting(NodeInfo::name)
+        .containsExactly("a1", "b1", "c1", "a2", "a3");
   }
 
   @Test
   void podsWithAffinityAndImagesAreIndexed() {
     cache.addNode(node("n1").image(100, "img:1").obj());
     cache.addNode(node("n2").image(100, "img:1").obj());
-    cache.addPod(pod("anti").node("n2").podAntiAffinity("kubernetes.io/hostname", "app", "x").info());
+    cache.addPod(
+        pod("anti").node("n2").podAntiAffinity("kubernetes.io/hostname", "app", "x").info());
     cache.updateSnapshot(snapshot);
 
-    assertThat(snapshot.havePodsWithRequiredAntiAffinity()).extracting(NodeInfo::name).containsExactly("n2");
+    assertThat(snapshot.havePodsWithRequiredAntiAffinity())
+        .extracting(NodeInfo::name)
+        .containsExactly("n2");
     assertThat(snapshot.havePodsWithAffinity()).extracting(NodeInfo::name).containsExactly("n2");
     assertThat(snapshot.imageNumNodes("img:1")).isEqualTo(2);
   }

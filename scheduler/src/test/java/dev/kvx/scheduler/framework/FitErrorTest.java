@@ -11,11 +11,19 @@ class FitErrorTest {
   void reasonsAreCountedOverNodesAndSortedAsUpstream() {
     Diagnosis d = new Diagnosis();
     d.nodeToStatus().set("n1", Status.unschedulable("Insufficient cpu"));
-    d.nodeToStatus().set("n2", Status.unschedulableAndUnresolvable("node(s) had untolerated taint {dedicated: gpu}"));
-    d.nodeToStatus().set("n3", Status.unschedulableAndUnresolvable("node(s) had untolerated taint {dedicated: gpu}"));
+    d.nodeToStatus()
+        .set(
+            "n2",
+            Status.unschedulableAndUnresolvable("node(s) had untolerated taint {dedicated: gpu}"));
+    d.nodeToStatus()
+        .set(
+            "n3",
+            Status.unschedulableAndUnresolvable("node(s) had untolerated taint {dedicated: gpu}"));
 
     assertThat(new FitError(pod("p").info(), 3, d).getMessage())
-        .isEqualTo("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}.");
+        .isEqualTo(
+            "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint"
+                + " {dedicated: gpu}.");
   }
 
   @Test
@@ -32,17 +40,22 @@ class FitErrorTest {
   void postFilterMessageIsAppended() {
     Diagnosis d = new Diagnosis();
     d.nodeToStatus().set("n1", Status.unschedulable("Insufficient cpu"));
-    d.setPostFilterMsg("preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.");
+    d.setPostFilterMsg(
+        "preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.");
 
     assertThat(new FitError(pod("p").info(), 1, d).getMessage())
-        .isEqualTo("0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption"
-            + " victims found for incoming pod..");
+        .isEqualTo(
+            "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No"
+                + " preemption victims found for incoming pod..");
   }
 
   @Test
   void aPreFilterRejectionReplacesThePerNodeReasons() {
     Diagnosis d = new Diagnosis();
-    d.nodeToStatus().setAbsentNodesStatus(Status.unschedulableAndUnresolvable("node(s) didn't match Pod's node affinity/selector"));
+    d.nodeToStatus()
+        .setAbsentNodesStatus(
+            Status.unschedulableAndUnresolvable(
+                "node(s) didn't match Pod's node affinity/selector"));
     d.setPreFilterMsg("node(s) didn't match Pod's node affinity/selector");
 
     assertThat(new FitError(pod("p").info(), 5, d).getMessage())
@@ -53,9 +66,13 @@ class FitErrorTest {
   void nodesWithoutAnEntryCountWithTheAbsentStatus() {
     Diagnosis d = new Diagnosis();
     d.nodeToStatus().set("n1", Status.unschedulable("Insufficient cpu"));
-    d.nodeToStatus().setAbsentNodesStatus(Status.unschedulableAndUnresolvable("Preemption is not helpful for scheduling"));
+    d.nodeToStatus()
+        .setAbsentNodesStatus(
+            Status.unschedulableAndUnresolvable("Preemption is not helpful for scheduling"));
 
     assertThat(new FitError(pod("p").info(), 3, d).getMessage())
-        .isEqualTo("0/3 nodes are available: 1 Insufficient cpu, 2 Preemption is not helpful for scheduling.");
+        .isEqualTo(
+            "0/3 nodes are available: 1 Insufficient cpu, 2 Preemption is not helpful for"
+                + " scheduling.");
   }
 }

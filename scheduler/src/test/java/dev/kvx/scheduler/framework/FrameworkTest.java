@@ -16,7 +16,13 @@ import org.junit.jupiter.api.Test;
 class FrameworkTest {
 
   /** A configurable plugin at every extension point, recording its calls. */
-  static final class FakePlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, ReservePlugin, BindPlugin {
+  static final class FakePlugin
+      implements PreFilterPlugin,
+          FilterPlugin,
+          PreScorePlugin,
+          ScorePlugin,
+          ReservePlugin,
+          BindPlugin {
     final String name;
     final List<String> calls;
     Status preFilter = Status.success();
@@ -86,7 +92,10 @@ class FrameworkTest {
   Framework framework(int weightA, int weightB) {
     Registry registry = new Registry().register("A", h -> a).register("B", h -> b);
     return Framework.builder(
-            new Profile("test", List.of(new Profile.PluginRef("A", weightA), new Profile.PluginRef("B", weightB))), registry)
+            new Profile(
+                "test",
+                List.of(new Profile.PluginRef("A", weightA), new Profile.PluginRef("B", weightB))),
+            registry)
         .snapshot(snapshot)
         .api(new FakeClusterApi())
         .build();
@@ -109,29 +118,39 @@ class FrameworkTest {
     a.preFilter = Status.skip();
     CycleState state = new CycleState();
 
-    assertThat(fw.runPreFilterPlugins(state, pod("p").info(), snapshot.list()).isSuccess()).isTrue();
-    assertThat(fw.runFilterPlugins(state, pod("p").info(), snapshot.get("n1")).isSuccess()).isTrue();
+    assertThat(fw.runPreFilterPlugins(state, pod("p").info(), snapshot.list()).isSuccess())
+        .isTrue();
+    assertThat(fw.runFilterPlugins(state, pod("p").info(), snapshot.get("n1")).isSuccess())
+        .isTrue();
     assertThat(calls).containsExactly("A.preFilter", "B.preFilter", "B.filter");
   }
 
   @Test
   void aFilterThrowingIsAnErrorOfThatPlugin() {
-    Registry registry = new Registry()
-        .register("Broken", h -> new FilterPlugin() {
-          @Override
-          public String name() {
-            return "Broken";
-          }
+    Registry registry =
+        new Registry()
+            .register(
+                "Broken",
+                h ->
+                    new FilterPlugin() {
+                      @Override
+                      public String name() {
+                        return "Broken";
+                      }
 
-          @Override
-          public Status filter(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
-            throw new IllegalStateException("boom");
-          }
-        })
-        .register("B", h -> b);
-    Framework fw = Framework.builder(
-            new Profile("t", List.of(new Profile.PluginRef("Broken", 0), new Profile.PluginRef("B", 0))), registry)
-        .build();
+                      @Override
+                      public Status filter(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
+                        throw new IllegalStateException("boom");
+                      }
+                    })
+            .register("B", h -> b);
+    Framework fw =
+        Framework.builder(
+                new Profile(
+                    "t",
+                    List.of(new Profile.PluginRef("Broken", 0), new Profile.PluginRef("B", 0))),
+                registry)
+            .build();
 
     Status s = fw.runFilterPlugins(new CycleState(), pod("p").info(), snapshot.get("n1"));
 
@@ -197,23 +216,27 @@ class FrameworkTest {
   void nominatedPodsOfHigherPriorityTakeTheirRoomFirst() {
     Snapshot snap = Snapshot.of(List.of(node("n1").capacity("cpu", "2").obj()), List.of());
     PodInfo nominated = pod("nominated").priority(100).req("cpu", "2").info();
-    PodNominator nominator = new PodNominator() {
-      @Override
-      public List<PodInfo> nominatedPodsForNode(String nodeName) {
-        return List.of(nominated);
-      }
+    PodNominator nominator =
+        new PodNominator() {
+          @Override
+          public List<PodInfo> nominatedPodsForNode(String nodeName) {
+            return List.of(nominated);
+          }
 
-      @Override
-      public void addNominatedPod(PodInfo pod, String nodeName) {}
+          @Override
+          public void addNominatedPod(PodInfo pod, String nodeName) {}
 
-      @Override
-      public void deleteNominatedPodIfExists(PodInfo pod) {}
-    };
-    Framework fw = Framework.builder(Profile.defaultProfile().only("NodeResourcesFit", "DefaultBinder"), InTreeRegistry.create())
-        .snapshot(snap)
-        .nominator(nominator)
-        .api(new FakeClusterApi())
-        .build();
+          @Override
+          public void deleteNominatedPodIfExists(PodInfo pod) {}
+        };
+    Framework fw =
+        Framework.builder(
+                Profile.defaultProfile().only("NodeResourcesFit", "DefaultBinder"),
+                InTreeRegistry.create())
+            .snapshot(snap)
+            .nominator(nominator)
+            .api(new FakeClusterApi())
+            .build();
 
     for (int priority : new int[] {10, 200}) {
       PodInfo p = pod("p").priority(priority).req("cpu", "1").info();
@@ -221,28 +244,57 @@ class FrameworkTest {
       fw.runPreFilterPlugins(state, p, snap.list());
       Status s = fw.runFilterPluginsWithNominatedPods(state, p, snap.get("n1"));
       if (priority == 10) {
-        assertThat(s.reasons()).as("lower priority: the nominated pod's room is taken").containsExactly("Insufficient cpu");
+        assertThat(s.reasons())
+            .as("lower priority: the nominated pod's room is taken")
+            .containsExactly("Insufficient cpu");
       } else {
-        assertThat(s.isSuccess()).as("higher priority: nominations of lower pods don't count").isTrue();
+        assertThat(s.isSuccess())
+            .as("higher priority: nominations of lower pods don't count")
+            .isTrue();
       }
     }
   }
 
   @Test
   void unknownPluginsAndMissingBindersAreRejected() {
-    assertThatThrownBy(() -> Framework.builder(new Profile("t", List.of(new Profile.PluginRef("Nope", 0))), InTreeRegistry.create()).build())
+    assertThatThrownBy(
+            () ->
+                Framework.builder(
+                        new Profile("t", List.of(new Profile.PluginRef("Nope", 0))),
+                        InTreeRegistry.create())
+                    .build())
         .hasMessageContaining("plugin Nope does not exist");
-    assertThatThrownBy(() -> Framework.builder(Profile.defaultProfile().only("NodeName"), InTreeRegistry.create()).build())
+    assertThatThrownBy(
+            () ->
+                Framework.builder(
+                        Profile.defaultProfile().only("NodeName"), InTreeRegistry.create())
+                    .build())
         .hasMessageContaining("has no bind plugin");
   }
 
   @Test
   void theDefaultProfileBuildsWithUpstreamWeights() {
-    Framework fw = Framework.builder(Profile.defaultProfile(), InTreeRegistry.create()).snapshot(snapshot).api(new FakeClusterApi()).build();
-    assertThat(fw.plugins().keySet()).containsExactly(
-        "SchedulingGates", "NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit",
-        "PodTopologySpread", "InterPodAffinity", "DefaultPreemption", "NodeResourcesBalancedAllocation", "ImageLocality",
-        "DefaultBinder");
-    assertThat(fw.eventsToRegister()).containsKeys("NodeResourcesFit", "TaintToleration", "SchedulingGates");
+    Framework fw =
+        Framework.builder(Profile.defaultProfile(), InTreeRegistry.create())
+            .snapshot(snapshot)
+            .api(new FakeClusterApi())
+            .build();
+    assertThat(fw.plugins().keySet())
+        .containsExactly(
+            "SchedulingGates",
+            "NodeUnschedulable",
+            "NodeName",
+            "TaintToleration",
+            "NodeAffinity",
+            "NodePorts",
+            "NodeResourcesFit",
+            "PodTopologySpread",
+            "InterPodAffinity",
+            "DefaultPreemption",
+            "NodeResourcesBalancedAllocation",
+            "ImageLocality",
+            "DefaultBinder");
+    assertThat(fw.eventsToRegister())
+        .containsKeys("NodeResourcesFit", "TaintToleration", "SchedulingGates");
   }
 }

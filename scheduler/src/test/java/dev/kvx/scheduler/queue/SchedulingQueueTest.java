@@ -20,8 +20,13 @@ import org.junit.jupiter.api.Test;
 
 class SchedulingQueueTest {
   final FakeClock clock = new FakeClock();
-  final Framework fw = Framework.builder(Profile.defaultProfile(), InTreeRegistry.create()).api(new FakeClusterApi()).clock(clock).build();
-  final SchedulingQueue queue = new SchedulingQueue(clock, fw::runPreEnqueuePlugins, fw.eventsToRegister());
+  final Framework fw =
+      Framework.builder(Profile.defaultProfile(), InTreeRegistry.create())
+          .api(new FakeClusterApi())
+          .clock(clock)
+          .build();
+  final SchedulingQueue queue =
+      new SchedulingQueue(clock, fw::runPreEnqueuePlugins, fw.eventsToRegister());
 
   @AfterEach
   void close() {
@@ -66,9 +71,13 @@ class SchedulingQueueTest {
       popAndFail();
       assertThat(queue.pendingPods(QueueName.BACKOFF)).isEqualTo(1);
       clock.step(Duration.ofMillis(backoff - 1000));
-      assertThat(queue.pendingPods(QueueName.ACTIVE)).as("still backing off before %d ms", backoff).isZero();
+      assertThat(queue.pendingPods(QueueName.ACTIVE))
+          .as("still backing off before %d ms", backoff)
+          .isZero();
       clock.step(Duration.ofMillis(1000)); // the next periodic flush
-      assertThat(queue.pendingPods(QueueName.ACTIVE)).as("active after %d ms", backoff).isEqualTo(1);
+      assertThat(queue.pendingPods(QueueName.ACTIVE))
+          .as("active after %d ms", backoff)
+          .isEqualTo(1);
     }
   }
 
@@ -80,7 +89,8 @@ class SchedulingQueueTest {
     assertThat(queue.pendingPods(QueueName.UNSCHEDULABLE)).isEqualTo(1);
 
     clock.step(Duration.ofSeconds(20));
-    queue.moveAllToActiveOrBackoffQueue(ClusterEvent.ASSIGNED_POD_ADD); // NodeResourcesFit doesn't care
+    queue.moveAllToActiveOrBackoffQueue(
+        ClusterEvent.ASSIGNED_POD_ADD); // NodeResourcesFit doesn't care
     assertThat(queue.pendingPods(QueueName.UNSCHEDULABLE)).isEqualTo(1);
 
     queue.moveAllToActiveOrBackoffQueue(ClusterEvent.NODE_ADD);
@@ -133,7 +143,8 @@ class SchedulingQueueTest {
     queue.add(gated);
 
     assertThat(queue.pendingPods(QueueName.GATED)).isEqualTo(1);
-    assertThat(queue.gatingMessage(gated.uid())).isEqualTo("waiting for scheduling gates: [example.com/wait]");
+    assertThat(queue.gatingMessage(gated.uid()))
+        .isEqualTo("waiting for scheduling gates: [example.com/wait]");
     assertThat(popNow()).isNull();
 
     queue.update(gated.pod(), pod("p").info());
@@ -171,25 +182,29 @@ class SchedulingQueueTest {
 
   @Test
   void popBlocksUntilAPodArrivesAndCloseReleasesIt() throws Exception {
-    CompletableFuture<QueuedPodInfo> popped = CompletableFuture.supplyAsync(() -> {
-      try {
-        return queue.pop();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<QueuedPodInfo> popped =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return queue.pop();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Thread.onSpinWait();
     assertThat(popped).isNotDone();
     queue.add(pod("p").info());
     assertThat(popped.get(5, TimeUnit.SECONDS).podInfo().name()).isEqualTo("p");
 
-    CompletableFuture<QueuedPodInfo> blocked = CompletableFuture.supplyAsync(() -> {
-      try {
-        return queue.pop();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<QueuedPodInfo> blocked =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return queue.pop();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     queue.close();
     assertThat(blocked.get(5, TimeUnit.SECONDS)).isNull();
   }

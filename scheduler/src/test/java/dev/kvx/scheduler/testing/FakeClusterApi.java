@@ -42,17 +42,19 @@ public final class FakeClusterApi implements ClusterApi {
   @Override
   public CompletableFuture<Void> bind(Pod pod, String nodeName) {
     RuntimeException e = failBinds.apply(key(pod));
-    return bindGate.thenCompose(v -> {
-      if (e != null) {
-        return CompletableFuture.failedFuture(e);
-      }
-      binds.add(new Bind(key(pod), nodeName));
-      return CompletableFuture.completedFuture(null);
-    });
+    return bindGate.thenCompose(
+        v -> {
+          if (e != null) {
+            return CompletableFuture.failedFuture(e);
+          }
+          binds.add(new Bind(key(pod), nodeName));
+          return CompletableFuture.completedFuture(null);
+        });
   }
 
   @Override
-  public CompletableFuture<Void> updatePodStatus(Pod pod, PodCondition condition, String nominatedNodeName) {
+  public CompletableFuture<Void> updatePodStatus(
+      Pod pod, PodCondition condition, String nominatedNodeName) {
     statusUpdates.add(new StatusUpdate(key(pod), condition, nominatedNodeName));
     return CompletableFuture.completedFuture(null);
   }

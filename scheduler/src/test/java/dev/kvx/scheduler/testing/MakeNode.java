@@ -14,7 +14,14 @@ public final class MakeNode {
   private final Map<String, String> capacity = new LinkedHashMap<>();
 
   private MakeNode(String name) {
-    b.withNewMetadata().withName(name).withUid(name + "-uid").endMetadata().withNewSpec().endSpec().withNewStatus().endStatus();
+    b.withNewMetadata()
+        .withName(name)
+        .withUid(name + "-uid")
+        .endMetadata()
+        .withNewSpec()
+        .endSpec()
+        .withNewStatus()
+        .endStatus();
     labels.put("kubernetes.io/hostname", name);
     capacity.put("pods", "110");
   }
@@ -37,7 +44,9 @@ public final class MakeNode {
   }
 
   public MakeNode taint(String key, String value, String effect) {
-    b.editSpec().addToTaints(new TaintBuilder().withKey(key).withValue(value).withEffect(effect).build()).endSpec();
+    b.editSpec()
+        .addToTaints(new TaintBuilder().withKey(key).withValue(value).withEffect(effect).build())
+        .endSpec();
     return this;
   }
 
@@ -47,7 +56,9 @@ public final class MakeNode {
   }
 
   public MakeNode image(long sizeBytes, String... names) {
-    b.editStatus().addToImages(new ContainerImageBuilder().withNames(names).withSizeBytes(sizeBytes).build()).endStatus();
+    b.editStatus()
+        .addToImages(new ContainerImageBuilder().withNames(names).withSizeBytes(sizeBytes).build())
+        .endStatus();
     return this;
   }
 

@@ -79,7 +79,8 @@ public final class MakePod {
         new ContainerBuilder()
             .withName("l" + containers.size())
             .withImage("busybox")
-            .withResources(new ResourceRequirementsBuilder().withLimits(quantities(resources)).build())
+            .withResources(
+                new ResourceRequirementsBuilder().withLimits(quantities(resources)).build())
             .build());
     return this;
   }
@@ -103,7 +104,8 @@ public final class MakePod {
   }
 
   public MakePod image(String image) {
-    containers.add(new ContainerBuilder().withName("img" + containers.size()).withImage(image).build());
+    containers.add(
+        new ContainerBuilder().withName("img" + containers.size()).withImage(image).build());
     return this;
   }
 
@@ -112,7 +114,13 @@ public final class MakePod {
         new ContainerBuilder()
             .withName("p" + containers.size())
             .withImage("busybox")
-            .withPorts(new ContainerPortBuilder().withContainerPort(port).withHostPort(port).withHostIP(hostIp).withProtocol(protocol).build())
+            .withPorts(
+                new ContainerPortBuilder()
+                    .withContainerPort(port)
+                    .withHostPort(port)
+                    .withHostIP(hostIp)
+                    .withProtocol(protocol)
+                    .build())
             .build());
     return this;
   }
@@ -159,7 +167,9 @@ public final class MakePod {
 
   public MakePod schedulingGates(String... gates) {
     for (String g : gates) {
-      b.editSpec().addToSchedulingGates(new PodSchedulingGateBuilder().withName(g).build()).endSpec();
+      b.editSpec()
+          .addToSchedulingGates(new PodSchedulingGateBuilder().withName(g).build())
+          .endSpec();
     }
     return this;
   }
@@ -170,7 +180,13 @@ public final class MakePod {
   }
 
   public MakePod toleration(String key, String operator, String value, String effect) {
-    Toleration t = new TolerationBuilder().withKey(key).withOperator(operator).withValue(value).withEffect(effect).build();
+    Toleration t =
+        new TolerationBuilder()
+            .withKey(key)
+            .withOperator(operator)
+            .withValue(value)
+            .withEffect(effect)
+            .build();
     b.editSpec().addToTolerations(t).endSpec();
     return this;
   }
@@ -179,13 +195,20 @@ public final class MakePod {
   public MakePod nodeAffinity(String key, String operator, String... values) {
     NodeAffinity na = nodeAffinity();
     if (na.getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
-      na.setRequiredDuringSchedulingIgnoredDuringExecution(new io.fabric8.kubernetes.api.model.NodeSelector(new ArrayList<>()));
+      na.setRequiredDuringSchedulingIgnoredDuringExecution(
+          new io.fabric8.kubernetes.api.model.NodeSelector(new ArrayList<>()));
     }
     na.getRequiredDuringSchedulingIgnoredDuringExecution()
         .getNodeSelectorTerms()
-        .add(new NodeSelectorTermBuilder()
-            .withMatchExpressions(new NodeSelectorRequirementBuilder().withKey(key).withOperator(operator).withValues(values).build())
-            .build());
+        .add(
+            new NodeSelectorTermBuilder()
+                .withMatchExpressions(
+                    new NodeSelectorRequirementBuilder()
+                        .withKey(key)
+                        .withOperator(operator)
+                        .withValues(values)
+                        .build())
+                .build());
     return this;
   }
 
@@ -193,56 +216,100 @@ public final class MakePod {
   public MakePod nodeAffinityField(String operator, String... nodeNames) {
     NodeAffinity na = nodeAffinity();
     if (na.getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
-      na.setRequiredDuringSchedulingIgnoredDuringExecution(new io.fabric8.kubernetes.api.model.NodeSelector(new ArrayList<>()));
+      na.setRequiredDuringSchedulingIgnoredDuringExecution(
+          new io.fabric8.kubernetes.api.model.NodeSelector(new ArrayList<>()));
     }
     na.getRequiredDuringSchedulingIgnoredDuringExecution()
         .getNodeSelectorTerms()
-        .add(new NodeSelectorTermBuilder()
-            .withMatchFields(new NodeSelectorRequirementBuilder().withKey("metadata.name").withOperator(operator).withValues(nodeNames).build())
-            .build());
+        .add(
+            new NodeSelectorTermBuilder()
+                .withMatchFields(
+                    new NodeSelectorRequirementBuilder()
+                        .withKey("metadata.name")
+                        .withOperator(operator)
+                        .withValues(nodeNames)
+                        .build())
+                .build());
     return this;
   }
 
   public MakePod preferredNodeAffinity(int weight, String key, String operator, String... values) {
     nodeAffinity()
         .getPreferredDuringSchedulingIgnoredDuringExecution()
-        .add(new PreferredSchedulingTermBuilder()
-            .withWeight(weight)
-            .withNewPreference()
-            .withMatchExpressions(new NodeSelectorRequirementBuilder().withKey(key).withOperator(operator).withValues(values).build())
-            .endPreference()
-            .build());
+        .add(
+            new PreferredSchedulingTermBuilder()
+                .withWeight(weight)
+                .withNewPreference()
+                .withMatchExpressions(
+                    new NodeSelectorRequirementBuilder()
+                        .withKey(key)
+                        .withOperator(operator)
+                        .withValues(values)
+                        .build())
+                .endPreference()
+                .build());
     return this;
   }
 
   public MakePod podAffinity(String topologyKey, String labelKey, String labelValue) {
-    podAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().add(
-        new PodAffinityTermBuilder().withTopologyKey(topologyKey).withLabelSelector(selector(labelKey, labelValue)).build());
+    podAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution()
+        .add(
+            new PodAffinityTermBuilder()
+                .withTopologyKey(topologyKey)
+                .withLabelSelector(selector(labelKey, labelValue))
+                .build());
     return this;
   }
 
   public MakePod podAntiAffinity(String topologyKey, String labelKey, String labelValue) {
-    podAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().add(
-        new PodAffinityTermBuilder().withTopologyKey(topologyKey).withLabelSelector(selector(labelKey, labelValue)).build());
+    podAntiAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution()
+        .add(
+            new PodAffinityTermBuilder()
+                .withTopologyKey(topologyKey)
+                .withLabelSelector(selector(labelKey, labelValue))
+                .build());
     return this;
   }
 
-  public MakePod preferredPodAffinity(int weight, String topologyKey, String labelKey, String labelValue) {
-    podAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().add(
-        new WeightedPodAffinityTermBuilder().withWeight(weight).withNewPodAffinityTerm()
-            .withTopologyKey(topologyKey).withLabelSelector(selector(labelKey, labelValue)).endPodAffinityTerm().build());
+  public MakePod preferredPodAffinity(
+      int weight, String topologyKey, String labelKey, String labelValue) {
+    podAffinity()
+        .getPreferredDuringSchedulingIgnoredDuringExecution()
+        .add(
+            new WeightedPodAffinityTermBuilder()
+                .withWeight(weight)
+                .withNewPodAffinityTerm()
+                .withTopologyKey(topologyKey)
+                .withLabelSelector(selector(labelKey, labelValue))
+                .endPodAffinityTerm()
+                .build());
     return this;
   }
 
-  public MakePod preferredPodAntiAffinity(int weight, String topologyKey, String labelKey, String labelValue) {
-    podAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().add(
-        new WeightedPodAffinityTermBuilder().withWeight(weight).withNewPodAffinityTerm()
-            .withTopologyKey(topologyKey).withLabelSelector(selector(labelKey, labelValue)).endPodAffinityTerm().build());
+  public MakePod preferredPodAntiAffinity(
+      int weight, String topologyKey, String labelKey, String labelValue) {
+    podAntiAffinity()
+        .getPreferredDuringSchedulingIgnoredDuringExecution()
+        .add(
+            new WeightedPodAffinityTermBuilder()
+                .withWeight(weight)
+                .withNewPodAffinityTerm()
+                .withTopologyKey(topologyKey)
+                .withLabelSelector(selector(labelKey, labelValue))
+                .endPodAffinityTerm()
+                .build());
     return this;
   }
 
   /** A spread constraint selecting pods with {@code labelKey} (Exists). */
-  public MakePod spreadConstraint(int maxSkew, String topologyKey, String whenUnsatisfiable, String labelKey, Integer minDomains) {
+  public MakePod spreadConstraint(
+      int maxSkew,
+      String topologyKey,
+      String whenUnsatisfiable,
+      String labelKey,
+      Integer minDomains) {
     b.editSpec()
         .addToTopologySpreadConstraints(
             new TopologySpreadConstraintBuilder()
@@ -251,7 +318,10 @@ public final class MakePod {
                 .withWhenUnsatisfiable(whenUnsatisfiable)
                 .withMinDomains(minDomains)
                 .withNewLabelSelector()
-                .addNewMatchExpression().withKey(labelKey).withOperator("Exists").endMatchExpression()
+                .addNewMatchExpression()
+                .withKey(labelKey)
+                .withOperator("Exists")
+                .endMatchExpression()
                 .endLabelSelector()
                 .build())
         .endSpec();
@@ -328,7 +398,8 @@ public final class MakePod {
     return new ContainerBuilder()
         .withName(name)
         .withImage("busybox")
-        .withResources(new ResourceRequirementsBuilder().withRequests(quantities(resources)).build())
+        .withResources(
+            new ResourceRequirementsBuilder().withRequests(quantities(resources)).build())
         .build();
   }
 

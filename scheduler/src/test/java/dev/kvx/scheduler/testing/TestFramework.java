@@ -28,7 +28,8 @@ public final class TestFramework {
     return of(snapshot, PodNominator.none(), new FakeClusterApi(), plugins);
   }
 
-  public static Framework of(Snapshot snapshot, PodNominator nominator, FakeClusterApi api, String... plugins) {
+  public static Framework of(
+      Snapshot snapshot, PodNominator nominator, FakeClusterApi api, String... plugins) {
     String[] names = new String[plugins.length + 1];
     System.arraycopy(plugins, 0, names, 0, plugins.length);
     names[plugins.length] = "DefaultBinder";
@@ -54,7 +55,8 @@ public final class TestFramework {
   }
 
   /** One score plugin's normalized scores on every node of the snapshot (PreScore Skip: all 0). */
-  public static Map<String, Long> scores(Framework fw, Snapshot snapshot, String plugin, PodInfo pod) {
+  public static Map<String, Long> scores(
+      Framework fw, Snapshot snapshot, String plugin, PodInfo pod) {
     ScorePlugin p = (ScorePlugin) fw.plugins().get(plugin);
     CycleState state = new CycleState();
     List<NodeInfo> nodes = snapshot.list();

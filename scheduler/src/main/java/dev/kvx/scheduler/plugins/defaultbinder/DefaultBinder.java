@@ -29,6 +29,9 @@ public final class DefaultBinder implements BindPlugin {
 
   @Override
   public CompletableFuture<Status> bind(CycleState state, PodInfo pod, String nodeName) {
-    return handle.api().bind(pod.pod(), nodeName).handle((v, e) -> e == null ? Status.success() : Status.error(e));
+    return handle
+        .api()
+        .bind(pod.pod(), nodeName)
+        .handle((v, e) -> e == null ? Status.success() : Status.error(e));
   }
 }

@@ -35,14 +35,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class DefaultPreemption implements PostFilterPlugin {
   public static final String NAME = "DefaultPreemption";
+
   /** Upstream's defaults for how many candidate nodes a dry run looks for. */
   static final int MIN_CANDIDATE_NODES_PERCENTAGE = 10;
 
   static final int MIN_CANDIDATE_NODES_ABSOLUTE = 100;
   static final String NO_VICTIMS = "No preemption victims found for incoming pod";
   static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
-  static final String REASON_PREEMPTION_POLICY_NEVER = "not eligible due to preemptionPolicy=Never.";
-  static final String REASON_TERMINATING_POD = "not eligible due to a terminating pod on the nominated node.";
+  static final String REASON_PREEMPTION_POLICY_NEVER =
+      "not eligible due to preemptionPolicy=Never.";
+  static final String REASON_TERMINATING_POD =
+      "not eligible due to a terminating pod on the nominated node.";
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultPreemption.class);
 
@@ -65,18 +68,23 @@ public final class DefaultPreemption implements PostFilterPlugin {
   record Candidate(String nodeName, List<PodInfo> victims) {}
 
   @Override
-  public PostFilterResult postFilter(CycleState state, PodInfo pod, NodeToStatus filteredNodeStatus) {
+  public PostFilterResult postFilter(
+      CycleState state, PodInfo pod, NodeToStatus filteredNodeStatus) {
     PostFilterResult r = preempt(state, pod, filteredNodeStatus);
     String msg = r.status().message();
     if (!msg.isEmpty()) {
-      return new PostFilterResult(Status.of(r.status().code(), "preemption: " + msg), r.nominatedNodeName());
+      return new PostFilterResult(
+          Status.of(r.status().code(), "preemption: " + msg), r.nominatedNodeName());
     }
     return r;
   }
 
   PostFilterResult preempt(CycleState state, PodInfo pod, NodeToStatus m) {
-    String nominated = pod.pod().getStatus() == null ? null : pod.pod().getStatus().getNominatedNodeName();
-    String notEligible = podEligibleToPreemptOthers(pod, nominated, nominated == null || nominated.isEmpty() ? null : m.get(nominated));
+    String nominated =
+        pod.pod().getStatus() == null ? null : pod.pod().getStatus().getNominatedNodeName();
+    String notEligible =
+        podEligibleToPreemptOthers(
+            pod, nominated, nominated == null || nominated.isEmpty() ? null : m.get(nominated));
     if (notEligible != null) {
       return PostFilterResult.of(Status.unschedulable(notEligible));
     }
@@ -89,7 +97,8 @@ public final class DefaultPreemption implements PostFilterPlugin {
     }
     NodeToStatus nodeStatuses = new NodeToStatus();
     nodeStatuses.setAbsentNodesStatus(Status.unschedulableAndUnresolvable(NOT_HELPFUL));
-    List<Candidate> candidates = potential.isEmpty() ? List.of() : dryRunPreemption(state, pod, potential, nodeStatuses);
+    List<Candidate> candidates =
+        potential.isEmpty() ? List.of() : dryRunPreemption(state, pod, potential, nodeStatuses);
     if (candidates.isEmpty()) {
       Diagnosis d = new Diagnosis();
       nodeStatuses.entries().forEach(d.nodeToStatus()::set);
@@ -109,7 +118,8 @@ public final class DefaultPreemption implements PostFilterPlugin {
       return REASON_PREEMPTION_POLICY_NEVER;
     }
     if (nominatedNode != null && !nominatedNode.isEmpty()) {
-      if (nominatedNodeStatus != null && nominatedNodeStatus.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+      if (nominatedNodeStatus != null
+          && nominatedNodeStatus.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
         return null; // the nominated node can't work any more: preempt elsewhere
       }
       NodeInfo n = handle.snapshot().get(nominatedNode);
@@ -126,9 +136,12 @@ public final class DefaultPreemption implements PostFilterPlugin {
   }
 
   /** Tries nodes from a random offset until enough candidates are found. */
-  List<Candidate> dryRunPreemption(CycleState state, PodInfo pod, List<NodeInfo> potential, NodeToStatus nodeStatuses) {
+  List<Candidate> dryRunPreemption(
+      CycleState state, PodInfo pod, List<NodeInfo> potential, NodeToStatus nodeStatuses) {
     int n = potential.size();
-    int numCandidates = Math.min(n, Math.max(n * MIN_CANDIDATE_NODES_PERCENTAGE / 100, MIN_CANDIDATE_NODES_ABSOLUTE));
+    int numCandidates =
+        Math.min(
+            n, Math.max(n * MIN_CANDIDATE_NODES_PERCENTAGE / 100, MIN_CANDIDATE_NODES_ABSOLUTE));
     int offset = ThreadLocalRandom.current().nextInt(n);
     List<Candidate> candidates = new ArrayList<>();
     for (int i = 0; i < n && candidates.size() < numCandidates; i++) {
@@ -152,7 +165,8 @@ public final class DefaultPreemption implements PostFilterPlugin {
    * Upstream's SelectVictimsOnNode on a copy of the node and state: fills {@code victims} (most
    * important first) and returns success, or the status saying why preemption can't help here.
    */
-  Status selectVictimsOnNode(CycleState state, PodInfo pod, NodeInfo nodeInfo, List<PodInfo> victims) {
+  Status selectVictimsOnNode(
+      CycleState state, PodInfo pod, NodeInfo nodeInfo, List<PodInfo> victims) {
     Framework fw = handle.framework();
     List<PodInfo> potentialVictims = new ArrayList<>();
     for (PodInfo p : nodeInfo.pods()) {
@@ -191,14 +205,17 @@ public final class DefaultPreemption implements PostFilterPlugin {
     return Status.success();
   }
 
-  private static Status removePod(Framework fw, CycleState state, PodInfo pod, PodInfo victim, NodeInfo nodeInfo) {
+  private static Status removePod(
+      Framework fw, CycleState state, PodInfo pod, PodInfo victim, NodeInfo nodeInfo) {
     nodeInfo.removePod(victim.pod());
     return fw.runPreFilterExtensionRemovePod(state, pod, victim, nodeInfo);
   }
 
   /** Higher priority first; equal priority: the one that started earlier first. */
   static final Comparator<PodInfo> MORE_IMPORTANT_FIRST =
-      Comparator.comparingInt(PodInfo::priority).reversed().thenComparing(DefaultPreemption::startTime);
+      Comparator.comparingInt(PodInfo::priority)
+          .reversed()
+          .thenComparing(DefaultPreemption::startTime);
 
   static Instant startTime(PodInfo p) {
     var status = p.pod().getStatus();
@@ -220,7 +237,13 @@ public final class DefaultPreemption implements PostFilterPlugin {
   static Candidate selectCandidate(List<Candidate> candidates) {
     List<Candidate> left = candidates;
     left = minBy(left, c -> c.victims().get(0).priority());
-    left = minBy(left, c -> c.victims().stream().mapToLong(v -> (long) v.priority() + Integer.MAX_VALUE + 1).sum());
+    left =
+        minBy(
+            left,
+            c ->
+                c.victims().stream()
+                    .mapToLong(v -> (long) v.priority() + Integer.MAX_VALUE + 1)
+                    .sum());
     left = minBy(left, c -> c.victims().size());
     left = minBy(left, c -> -earliestStartOfHighestPriority(c).toEpochMilli());
     return left.get(0);
@@ -263,11 +286,20 @@ public final class DefaultPreemption implements PostFilterPlugin {
   private void prepareCandidate(Candidate c, PodInfo pod) {
     for (PodInfo victim : c.victims()) {
       Pod v = victim.pod();
-      handle.api().preempt(v, pod.pod(), c.nodeName()).whenComplete((ok, e) -> {
-        if (e != null) {
-          LOG.warn("Preempting {}/{} for {} failed: {}", v.getMetadata().getNamespace(), v.getMetadata().getName(), pod.key(), e.toString());
-        }
-      });
+      handle
+          .api()
+          .preempt(v, pod.pod(), c.nodeName())
+          .whenComplete(
+              (ok, e) -> {
+                if (e != null) {
+                  LOG.warn(
+                      "Preempting {}/{} for {} failed: {}",
+                      v.getMetadata().getNamespace(),
+                      v.getMetadata().getName(),
+                      pod.key(),
+                      e.toString());
+                }
+              });
     }
     for (PodInfo nominated : handle.nominator().nominatedPodsForNode(c.nodeName())) {
       if (nominated.priority() < pod.priority() && !Objects.equals(nominated.uid(), pod.uid())) {

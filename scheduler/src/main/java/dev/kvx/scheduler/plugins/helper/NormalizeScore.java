@@ -9,11 +9,12 @@ public final class NormalizeScore {
   private NormalizeScore() {}
 
   /**
-   * Scales the scores so the highest becomes {@code maxPriority}; with {@code reverse} the scale
-   * is flipped (highest raw score → 0). All zero: all stay 0, or all become {@code maxPriority}
-   * when reversed.
+   * Scales the scores so the highest becomes {@code maxPriority}; with {@code reverse} the scale is
+   * flipped (highest raw score → 0). All zero: all stay 0, or all become {@code maxPriority} when
+   * reversed.
    */
-  public static Status defaultNormalizeScore(long maxPriority, boolean reverse, List<NodeScore> scores) {
+  public static Status defaultNormalizeScore(
+      long maxPriority, boolean reverse, List<NodeScore> scores) {
     long maxCount = 0;
     for (NodeScore s : scores) {
       maxCount = Math.max(maxCount, s.score());

@@ -20,7 +20,8 @@ public final class RequiredNodeAffinity {
   }
 
   public static RequiredNodeAffinity of(Pod pod) {
-    Selector sel = Selector.ofLabels(pod.getSpec() == null ? null : pod.getSpec().getNodeSelector());
+    Selector sel =
+        Selector.ofLabels(pod.getSpec() == null ? null : pod.getSpec().getNodeSelector());
     Affinity a = pod.getSpec() == null ? null : pod.getSpec().getAffinity();
     NodeSelector required =
         a == null || a.getNodeAffinity() == null

@@ -14,7 +14,9 @@ public final class Tolerations {
    * given, which with Exists tolerates everything), and Exists or an equal value.
    */
   public static boolean tolerates(Toleration t, Taint taint) {
-    if (t.getEffect() != null && !t.getEffect().isEmpty() && !t.getEffect().equals(taint.getEffect())) {
+    if (t.getEffect() != null
+        && !t.getEffect().isEmpty()
+        && !t.getEffect().equals(taint.getEffect())) {
       return false;
     }
     if (t.getKey() != null && !t.getKey().isEmpty() && !t.getKey().equals(taint.getKey())) {

@@ -7,8 +7,8 @@ import dev.kvx.scheduler.framework.Plugin;
 import dev.kvx.scheduler.framework.PodInfo;
 import dev.kvx.scheduler.framework.PreScorePlugin;
 import dev.kvx.scheduler.framework.ScorePlugin;
-import dev.kvx.scheduler.framework.Status;
 import dev.kvx.scheduler.framework.SharedLister;
+import dev.kvx.scheduler.framework.Status;
 import io.fabric8.kubernetes.api.model.Container;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,8 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
   }
 
   /** The pod's images, normalized once per cycle, and how widely each is spread. */
-  record PreScoreState(List<String> images, double[] spread, int numContainers) implements CycleState.StateData {
+  record PreScoreState(List<String> images, double[] spread, int numContainers)
+      implements CycleState.StateData {
     @Override
     public CycleState.StateData copy() {
       return this;
@@ -57,9 +58,11 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
     addImages(images, pod.pod().getSpec().getContainers());
     double[] spread = new double[images.size()];
     for (int i = 0; i < spread.length; i++) {
-      spread[i] = totalNumNodes == 0 ? 0 : (double) snapshot.imageNumNodes(images.get(i)) / totalNumNodes;
+      spread[i] =
+          totalNumNodes == 0 ? 0 : (double) snapshot.imageNumNodes(images.get(i)) / totalNumNodes;
     }
-    int numContainers = size(pod.pod().getSpec().getInitContainers()) + size(pod.pod().getSpec().getContainers());
+    int numContainers =
+        size(pod.pod().getSpec().getInitContainers()) + size(pod.pod().getSpec().getContainers());
     state.write(PRE_SCORE_STATE_KEY, new PreScoreState(List.copyOf(images), spread, numContainers));
     return Status.success();
   }
@@ -105,5 +108,4 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
     }
     return MAX_NODE_SCORE * (sumScores - MIN_THRESHOLD) / (maxThreshold - MIN_THRESHOLD);
   }
-
 }

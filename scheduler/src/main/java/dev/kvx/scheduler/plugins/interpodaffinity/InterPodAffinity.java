@@ -26,20 +26,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * InterPodAffinity: required pod affinity (a pod matching every term must run in the node's
- * domain, unless no pod matches anywhere and the pod matches its own terms), required
- * anti-affinity (no matching pod in the domain), and existing pods' required anti-affinity against
- * the incoming pod, all counted per topology domain in PreFilter. Preferred terms of the pod and
- * of existing pods (and existing pods' required affinity, with weight 1) score the domains.
+ * InterPodAffinity: required pod affinity (a pod matching every term must run in the node's domain,
+ * unless no pod matches anywhere and the pod matches its own terms), required anti-affinity (no
+ * matching pod in the domain), and existing pods' required anti-affinity against the incoming pod,
+ * all counted per topology domain in PreFilter. Preferred terms of the pod and of existing pods
+ * (and existing pods' required affinity, with weight 1) score the domains.
  */
 public final class InterPodAffinity
-    implements PreFilterPlugin, PreFilterExtensions, FilterPlugin, PreScorePlugin, ScorePlugin, ScoreExtensions,
+    implements PreFilterPlugin,
+        PreFilterExtensions,
+        FilterPlugin,
+        PreScorePlugin,
+        ScorePlugin,
+        ScoreExtensions,
         EnqueueExtensions {
   public static final String NAME = "InterPodAffinity";
   public static final String ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH =
       "node(s) didn't satisfy existing pods anti-affinity rules";
-  public static final String ERR_REASON_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod affinity rules";
-  public static final String ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod anti-affinity rules";
+  public static final String ERR_REASON_AFFINITY_RULES_NOT_MATCH =
+      "node(s) didn't match pod affinity rules";
+  public static final String ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH =
+      "node(s) didn't match pod anti-affinity rules";
+
   /** Upstream's default {@code hardPodAffinityWeight}. */
   static final int HARD_POD_AFFINITY_WEIGHT = 1;
 
@@ -68,7 +76,11 @@ public final class InterPodAffinity
     final Map<TopologyPair, Long> affinityCounts;
     final Map<TopologyPair, Long> antiAffinityCounts;
 
-    PreFilterState(PodInfo pod, Map<TopologyPair, Long> existing, Map<TopologyPair, Long> affinity, Map<TopologyPair, Long> anti) {
+    PreFilterState(
+        PodInfo pod,
+        Map<TopologyPair, Long> existing,
+        Map<TopologyPair, Long> affinity,
+        Map<TopologyPair, Long> anti) {
       this.pod = pod;
       this.existingAntiAffinityCounts = existing;
       this.affinityCounts = affinity;
@@ -78,26 +90,39 @@ public final class InterPodAffinity
     @Override
     public PreFilterState copy() {
       return new PreFilterState(
-          pod, new HashMap<>(existingAntiAffinityCounts), new HashMap<>(affinityCounts), new HashMap<>(antiAffinityCounts));
+          pod,
+          new HashMap<>(existingAntiAffinityCounts),
+          new HashMap<>(affinityCounts),
+          new HashMap<>(antiAffinityCounts));
     }
 
     void updateWithPod(PodInfo updated, Node node, long multiplier) {
-      updateWithAntiAffinityTerms(existingAntiAffinityCounts, updated.requiredAntiAffinityTerms(), pod.pod(), node, multiplier);
-      updateWithAffinityTerms(affinityCounts, pod.requiredAffinityTerms(), updated.pod(), node, multiplier);
-      updateWithAntiAffinityTerms(antiAffinityCounts, pod.requiredAntiAffinityTerms(), updated.pod(), node, multiplier);
+      updateWithAntiAffinityTerms(
+          existingAntiAffinityCounts,
+          updated.requiredAntiAffinityTerms(),
+          pod.pod(),
+          node,
+          multiplier);
+      updateWithAffinityTerms(
+          affinityCounts, pod.requiredAffinityTerms(), updated.pod(), node, multiplier);
+      updateWithAntiAffinityTerms(
+          antiAffinityCounts, pod.requiredAntiAffinityTerms(), updated.pod(), node, multiplier);
     }
   }
 
   @Override
   public Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> nodes) {
     List<NodeInfo> withAntiAffinity = handle.snapshot().havePodsWithRequiredAntiAffinity();
-    if (pod.requiredAffinityTerms().isEmpty() && pod.requiredAntiAffinityTerms().isEmpty() && withAntiAffinity.isEmpty()) {
+    if (pod.requiredAffinityTerms().isEmpty()
+        && pod.requiredAntiAffinityTerms().isEmpty()
+        && withAntiAffinity.isEmpty()) {
       return Status.skip();
     }
     Map<TopologyPair, Long> existing = new HashMap<>();
     for (NodeInfo n : withAntiAffinity) {
       for (PodInfo p : n.podsWithRequiredAntiAffinity()) {
-        updateWithAntiAffinityTerms(existing, p.requiredAntiAffinityTerms(), pod.pod(), n.node(), 1);
+        updateWithAntiAffinityTerms(
+            existing, p.requiredAntiAffinityTerms(), pod.pod(), n.node(), 1);
       }
     }
     Map<TopologyPair, Long> affinity = new HashMap<>();
@@ -105,8 +130,10 @@ public final class InterPodAffinity
     if (!pod.requiredAffinityTerms().isEmpty() || !pod.requiredAntiAffinityTerms().isEmpty()) {
       for (NodeInfo n : nodes) {
         for (PodInfo existingPod : n.pods()) {
-          updateWithAffinityTerms(affinity, pod.requiredAffinityTerms(), existingPod.pod(), n.node(), 1);
-          updateWithAntiAffinityTerms(anti, pod.requiredAntiAffinityTerms(), existingPod.pod(), n.node(), 1);
+          updateWithAffinityTerms(
+              affinity, pod.requiredAffinityTerms(), existingPod.pod(), n.node(), 1);
+          updateWithAntiAffinityTerms(
+              anti, pod.requiredAntiAffinityTerms(), existingPod.pod(), n.node(), 1);
         }
       }
     }
@@ -120,14 +147,20 @@ public final class InterPodAffinity
   }
 
   @Override
-  public Status addPod(CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo nodeInfo) {
-    state.read(PRE_FILTER_STATE_KEY, PreFilterState.class).updateWithPod(podToAdd, nodeInfo.node(), 1);
+  public Status addPod(
+      CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo nodeInfo) {
+    state
+        .read(PRE_FILTER_STATE_KEY, PreFilterState.class)
+        .updateWithPod(podToAdd, nodeInfo.node(), 1);
     return Status.success();
   }
 
   @Override
-  public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo nodeInfo) {
-    state.read(PRE_FILTER_STATE_KEY, PreFilterState.class).updateWithPod(podToRemove, nodeInfo.node(), -1);
+  public Status removePod(
+      CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo nodeInfo) {
+    state
+        .read(PRE_FILTER_STATE_KEY, PreFilterState.class)
+        .updateWithPod(podToRemove, nodeInfo.node(), -1);
     return Status.success();
   }
 
@@ -161,7 +194,8 @@ public final class InterPodAffinity
     if (!podsExist) {
       // The first pod of a group with affinity to itself: allowed if nothing matches anywhere and
       // it matches its own terms, or it could never be scheduled.
-      return s.affinityCounts.isEmpty() && podMatchesAllAffinityTerms(s.pod.requiredAffinityTerms(), s.pod.pod());
+      return s.affinityCounts.isEmpty()
+          && podMatchesAllAffinityTerms(s.pod.requiredAffinityTerms(), s.pod.pod());
     }
     return true;
   }
@@ -172,19 +206,24 @@ public final class InterPodAffinity
     }
     for (AffinityTerm term : s.pod.requiredAntiAffinityTerms()) {
       String value = labels.get(term.topologyKey());
-      if (value != null && s.antiAffinityCounts.getOrDefault(new TopologyPair(term.topologyKey(), value), 0L) > 0) {
+      if (value != null
+          && s.antiAffinityCounts.getOrDefault(new TopologyPair(term.topologyKey(), value), 0L)
+              > 0) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean satisfyExistingPodsAntiAffinity(PreFilterState s, Map<String, String> labels) {
+  private static boolean satisfyExistingPodsAntiAffinity(
+      PreFilterState s, Map<String, String> labels) {
     if (s.existingAntiAffinityCounts.isEmpty()) {
       return true;
     }
     for (Map.Entry<String, String> label : labels.entrySet()) {
-      if (s.existingAntiAffinityCounts.getOrDefault(new TopologyPair(label.getKey(), label.getValue()), 0L) > 0) {
+      if (s.existingAntiAffinityCounts.getOrDefault(
+              new TopologyPair(label.getKey(), label.getValue()), 0L)
+          > 0) {
         return false;
       }
     }
@@ -204,7 +243,8 @@ public final class InterPodAffinity
   }
 
   /** Counts {@code target} on {@code node}'s domains if it matches all {@code terms}. */
-  static void updateWithAffinityTerms(Map<TopologyPair, Long> m, List<AffinityTerm> terms, Pod target, Node node, long value) {
+  static void updateWithAffinityTerms(
+      Map<TopologyPair, Long> m, List<AffinityTerm> terms, Pod target, Node node, long value) {
     if (node == null || !podMatchesAllAffinityTerms(terms, target)) {
       return;
     }
@@ -218,7 +258,8 @@ public final class InterPodAffinity
   }
 
   /** Counts {@code target} on {@code node}'s domain of each of {@code terms} it matches. */
-  static void updateWithAntiAffinityTerms(Map<TopologyPair, Long> m, List<AffinityTerm> terms, Pod target, Node node, long value) {
+  static void updateWithAntiAffinityTerms(
+      Map<TopologyPair, Long> m, List<AffinityTerm> terms, Pod target, Node node, long value) {
     if (node == null) {
       return;
     }
@@ -257,7 +298,9 @@ public final class InterPodAffinity
       }
       String v = node.getMetadata().getLabels().get(term.topologyKey());
       if (v != null) {
-        topologyScore.computeIfAbsent(term.topologyKey(), k -> new HashMap<>()).merge(v, weight * multiplier, Long::sum);
+        topologyScore
+            .computeIfAbsent(term.topologyKey(), k -> new HashMap<>())
+            .merge(v, weight * multiplier, Long::sum);
       }
     }
 
@@ -273,9 +316,11 @@ public final class InterPodAffinity
     if (feasibleNodes.isEmpty()) {
       return Status.skip();
     }
-    boolean hasConstraints = !pod.preferredAffinityTerms().isEmpty() || !pod.preferredAntiAffinityTerms().isEmpty();
+    boolean hasConstraints =
+        !pod.preferredAffinityTerms().isEmpty() || !pod.preferredAntiAffinityTerms().isEmpty();
     // Without preferred terms of its own, only existing pods with affinity can score.
-    List<NodeInfo> nodes = hasConstraints ? handle.snapshot().list() : handle.snapshot().havePodsWithAffinity();
+    List<NodeInfo> nodes =
+        hasConstraints ? handle.snapshot().list() : handle.snapshot().havePodsWithAffinity();
     PreScoreState s = new PreScoreState();
     for (NodeInfo n : nodes) {
       Node node = n.node();
@@ -342,7 +387,11 @@ public final class InterPodAffinity
   @Override
   public List<ClusterEvent> eventsToRegister() {
     return List.of(
-        ClusterEvent.register(ResourceKind.ASSIGNED_POD, ActionType.ADD, ActionType.DELETE, ActionType.UPDATE_POD_LABEL),
+        ClusterEvent.register(
+            ResourceKind.ASSIGNED_POD,
+            ActionType.ADD,
+            ActionType.DELETE,
+            ActionType.UPDATE_POD_LABEL),
         ClusterEvent.register(ResourceKind.NODE, ActionType.ADD, ActionType.UPDATE_NODE_LABEL));
   }
 }

@@ -29,7 +29,12 @@ import java.util.List;
  * 0–100).
  */
 public final class NodeAffinity
-    implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, ScoreExtensions, EnqueueExtensions {
+    implements PreFilterPlugin,
+        FilterPlugin,
+        PreScorePlugin,
+        ScorePlugin,
+        ScoreExtensions,
+        EnqueueExtensions {
   public static final String NAME = "NodeAffinity";
   public static final String ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
   private static final String PRE_FILTER_STATE_KEY = "PreFilter" + NAME;
@@ -99,7 +104,9 @@ public final class NodeAffinity
     long count = 0;
     for (PreferredSchedulingTerm t : s.preferred()) {
       int weight = t.getWeight() == null ? 0 : t.getWeight();
-      if (weight != 0 && t.getPreference() != null && NodeSelectors.matches(t.getPreference(), nodeInfo.node())) {
+      if (weight != 0
+          && t.getPreference() != null
+          && NodeSelectors.matches(t.getPreference(), nodeInfo.node())) {
         count += weight;
       }
     }

@@ -19,7 +19,8 @@ import java.util.List;
 /** Rejects nodes where a host port the pod asks for is already taken. */
 public final class NodePorts implements PreFilterPlugin, FilterPlugin, EnqueueExtensions {
   public static final String NAME = "NodePorts";
-  public static final String ERR_REASON = "node(s) didn't have free ports for the requested pod ports";
+  public static final String ERR_REASON =
+      "node(s) didn't have free ports for the requested pod ports";
   private static final String PRE_FILTER_STATE_KEY = "PreFilter" + NAME;
 
   /** The pod's wanted host ports, computed once per cycle. */

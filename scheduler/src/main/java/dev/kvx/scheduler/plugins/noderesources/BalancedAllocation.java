@@ -49,8 +49,15 @@ public final class BalancedAllocation implements PreScorePlugin, ScorePlugin {
     if (cpuAllocatable == 0 || memAllocatable == 0) {
       return MAX_NODE_SCORE; // one fraction or none: no deviation
     }
-    double cpu = Math.min(1.0, (double) (nodeInfo.requested().milliCpu() + pod.requests().milliCpu()) / cpuAllocatable);
-    double mem = Math.min(1.0, (double) (nodeInfo.requested().memory() + pod.requests().memory()) / memAllocatable);
+    double cpu =
+        Math.min(
+            1.0,
+            (double) (nodeInfo.requested().milliCpu() + pod.requests().milliCpu())
+                / cpuAllocatable);
+    double mem =
+        Math.min(
+            1.0,
+            (double) (nodeInfo.requested().memory() + pod.requests().memory()) / memAllocatable);
     double std = Math.abs((cpu - mem) / 2);
     return (long) ((1 - std) * MAX_NODE_SCORE);
   }

@@ -20,9 +20,9 @@ import java.util.Map;
 
 /**
  * NodeResourcesFit: a node fits when its allocatable minus what its pods request covers the pod's
- * requests (cpu, memory, ephemeral-storage, extended resources) and it has a pod slot left.
- * Scores with upstream's default strategy, LeastAllocated on cpu and memory (weight 1 each), over
- * non-zero requests.
+ * requests (cpu, memory, ephemeral-storage, extended resources) and it has a pod slot left. Scores
+ * with upstream's default strategy, LeastAllocated on cpu and memory (weight 1 each), over non-zero
+ * requests.
  *
  * <p>A rejection is UnschedulableAndUnresolvable when the pod asks for more than the node has at
  * all (preemption cannot help), otherwise Unschedulable, as upstream since 1.31.
@@ -36,7 +36,12 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, ScorePlugin, En
 
   /** One resource the node lacks. */
   public record InsufficientResource(
-      String resourceName, String reason, long requested, long used, long capacity, boolean unresolvable) {}
+      String resourceName,
+      String reason,
+      long requested,
+      long used,
+      long capacity,
+      boolean unresolvable) {}
 
   /** The pod's requests, computed once per cycle. */
   record PreFilterState(Resource requests) implements CycleState.StateData {
@@ -74,7 +79,9 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, ScorePlugin, En
       reasons[i] = insufficient.get(i).reason();
       unresolvable |= insufficient.get(i).unresolvable();
     }
-    return unresolvable ? Status.unschedulableAndUnresolvable(reasons) : Status.unschedulable(reasons);
+    return unresolvable
+        ? Status.unschedulableAndUnresolvable(reasons)
+        : Status.unschedulable(reasons);
   }
 
   /** What {@code nodeInfo} lacks for a pod requesting {@code request} (upstream's fitsRequest). */
@@ -84,14 +91,21 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, ScorePlugin, En
     Resource used = nodeInfo.requested();
     long podCount = nodeInfo.pods().size();
     if (podCount + 1 > alloc.allowedPodNumber()) {
-      out.add(new InsufficientResource(Resource.PODS, "Too many pods", 1, podCount, alloc.allowedPodNumber(), false));
+      out.add(
+          new InsufficientResource(
+              Resource.PODS, "Too many pods", 1, podCount, alloc.allowedPodNumber(), false));
     }
     if (request.isZero()) {
       return out;
     }
     check(out, Resource.CPU, request.milliCpu(), alloc.milliCpu(), used.milliCpu());
     check(out, Resource.MEMORY, request.memory(), alloc.memory(), used.memory());
-    check(out, Resource.EPHEMERAL_STORAGE, request.ephemeralStorage(), alloc.ephemeralStorage(), used.ephemeralStorage());
+    check(
+        out,
+        Resource.EPHEMERAL_STORAGE,
+        request.ephemeralStorage(),
+        alloc.ephemeralStorage(),
+        used.ephemeralStorage());
     for (Map.Entry<String, Long> e : request.scalarResources().entrySet()) {
       String name = e.getKey();
       check(out, name, e.getValue(), alloc.get(name), used.get(name));
@@ -99,9 +113,12 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, ScorePlugin, En
     return out;
   }
 
-  private static void check(List<InsufficientResource> out, String name, long requested, long allocatable, long used) {
+  private static void check(
+      List<InsufficientResource> out, String name, long requested, long allocatable, long used) {
     if (requested > 0 && requested > allocatable - used) {
-      out.add(new InsufficientResource(name, "Insufficient " + name, requested, used, allocatable, requested > allocatable));
+      out.add(
+          new InsufficientResource(
+              name, "Insufficient " + name, requested, used, allocatable, requested > allocatable));
     }
   }
 
@@ -116,12 +133,16 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, ScorePlugin, En
     long weightSum = 0;
     long cpu = nodeInfo.allocatable().milliCpu();
     if (cpu != 0) {
-      nodeScore += leastRequestedScore(nodeInfo.nonZeroRequested().milliCpu() + pod.nonZeroRequests().milliCpu(), cpu);
+      nodeScore +=
+          leastRequestedScore(
+              nodeInfo.nonZeroRequested().milliCpu() + pod.nonZeroRequests().milliCpu(), cpu);
       weightSum++;
     }
     long memory = nodeInfo.allocatable().memory();
     if (memory != 0) {
-      nodeScore += leastRequestedScore(nodeInfo.nonZeroRequested().memory() + pod.nonZeroRequests().memory(), memory);
+      nodeScore +=
+          leastRequestedScore(
+              nodeInfo.nonZeroRequested().memory() + pod.nonZeroRequests().memory(), memory);
       weightSum++;
     }
     return weightSum == 0 ? 0 : nodeScore / weightSum;
@@ -137,7 +158,9 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, ScorePlugin, En
   @Override
   public List<ClusterEvent> eventsToRegister() {
     return List.of(
-        ClusterEvent.register(ResourceKind.ASSIGNED_POD, ActionType.DELETE, ActionType.UPDATE_POD_SCALE_DOWN),
-        ClusterEvent.register(ResourceKind.NODE, ActionType.ADD, ActionType.UPDATE_NODE_ALLOCATABLE));
+        ClusterEvent.register(
+            ResourceKind.ASSIGNED_POD, ActionType.DELETE, ActionType.UPDATE_POD_SCALE_DOWN),
+        ClusterEvent.register(
+            ResourceKind.NODE, ActionType.ADD, ActionType.UPDATE_NODE_ALLOCATABLE));
   }
 }

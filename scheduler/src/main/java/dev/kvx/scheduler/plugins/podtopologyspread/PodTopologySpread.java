@@ -37,11 +37,18 @@ import java.util.Set;
  * without explicit constraints) are not applied: pods without constraints skip this plugin.
  */
 public final class PodTopologySpread
-    implements PreFilterPlugin, PreFilterExtensions, FilterPlugin, PreScorePlugin, ScorePlugin, ScoreExtensions,
+    implements PreFilterPlugin,
+        PreFilterExtensions,
+        FilterPlugin,
+        PreScorePlugin,
+        ScorePlugin,
+        ScoreExtensions,
         EnqueueExtensions {
   public static final String NAME = "PodTopologySpread";
-  public static final String ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
-  public static final String ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)";
+  public static final String ERR_REASON_CONSTRAINTS_NOT_MATCH =
+      "node(s) didn't match pod topology spread constraints";
+  public static final String ERR_REASON_NODE_LABEL_NOT_MATCH =
+      ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)";
   static final String HOSTNAME = "kubernetes.io/hostname";
   private static final String PRE_FILTER_STATE_KEY = "PreFilter" + NAME;
   private static final String PRE_SCORE_STATE_KEY = "PreScore" + NAME;
@@ -70,7 +77,10 @@ public final class PodTopologySpread
     final List<Map<String, Integer>> tpValueToMatchNum;
     final CriticalPaths[] criticalPaths;
 
-    PreFilterState(List<SpreadConstraint> constraints, List<Map<String, Integer>> counts, CriticalPaths[] paths) {
+    PreFilterState(
+        List<SpreadConstraint> constraints,
+        List<Map<String, Integer>> counts,
+        CriticalPaths[] paths) {
       this.constraints = constraints;
       this.tpValueToMatchNum = counts;
       this.criticalPaths = paths;
@@ -185,22 +195,36 @@ public final class PodTopologySpread
   }
 
   @Override
-  public Status addPod(CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo nodeInfo) {
-    updateWithPod(state.read(PRE_FILTER_STATE_KEY, PreFilterState.class), podToAdd, podToSchedule, nodeInfo.node(), 1);
+  public Status addPod(
+      CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo nodeInfo) {
+    updateWithPod(
+        state.read(PRE_FILTER_STATE_KEY, PreFilterState.class),
+        podToAdd,
+        podToSchedule,
+        nodeInfo.node(),
+        1);
     return Status.success();
   }
 
   @Override
-  public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo nodeInfo) {
-    updateWithPod(state.read(PRE_FILTER_STATE_KEY, PreFilterState.class), podToRemove, podToSchedule, nodeInfo.node(), -1);
+  public Status removePod(
+      CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo nodeInfo) {
+    updateWithPod(
+        state.read(PRE_FILTER_STATE_KEY, PreFilterState.class),
+        podToRemove,
+        podToSchedule,
+        nodeInfo.node(),
+        -1);
     return Status.success();
   }
 
-  private static void updateWithPod(PreFilterState s, PodInfo updated, PodInfo preemptor, Node node, int delta) {
+  private static void updateWithPod(
+      PreFilterState s, PodInfo updated, PodInfo preemptor, Node node, int delta) {
     if (node == null || !updated.namespace().equals(preemptor.namespace())) {
       return;
     }
-    Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+    Map<String, String> labels =
+        node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
     if (!SpreadConstraint.nodeLabelsMatchSpreadConstraints(labels, s.constraints)) {
       return;
     }
@@ -280,16 +304,20 @@ public final class PodTopologySpread
         if (HOSTNAME.equals(c.topologyKey())) {
           continue; // counted per node during Score
         }
-        if (s.topologyValueToPodCounts.get(i).putIfAbsent(n.labels().get(c.topologyKey()), new long[1]) == null) {
+        if (s.topologyValueToPodCounts
+                .get(i)
+                .putIfAbsent(n.labels().get(c.topologyKey()), new long[1])
+            == null) {
           topoSize[i]++;
         }
       }
     }
     s.topologyNormalizingWeight = new double[constraints.size()];
     for (int i = 0; i < constraints.size(); i++) {
-      int size = HOSTNAME.equals(constraints.get(i).topologyKey())
-          ? feasibleNodes.size() - s.ignoredNodes.size()
-          : topoSize[i];
+      int size =
+          HOSTNAME.equals(constraints.get(i).topologyKey())
+              ? feasibleNodes.size() - s.ignoredNodes.size()
+              : topoSize[i];
       s.topologyNormalizingWeight[i] = Math.log(size + 2);
     }
     RequiredNodeAffinity required = RequiredNodeAffinity.of(pod.pod());
@@ -312,7 +340,9 @@ public final class PodTopologySpread
     return Status.success();
   }
 
-  /** Weighted matching-pod counts of the node's domains (fewer is better; reversed by normalize). */
+  /**
+   * Weighted matching-pod counts of the node's domains (fewer is better; reversed by normalize).
+   */
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
     PreScoreState s = state.read(PRE_SCORE_STATE_KEY, PreScoreState.class);
@@ -388,8 +418,16 @@ public final class PodTopologySpread
   @Override
   public List<ClusterEvent> eventsToRegister() {
     return List.of(
-        ClusterEvent.register(ResourceKind.ASSIGNED_POD, ActionType.ADD, ActionType.DELETE, ActionType.UPDATE_POD_LABEL),
         ClusterEvent.register(
-            ResourceKind.NODE, ActionType.ADD, ActionType.DELETE, ActionType.UPDATE_NODE_LABEL, ActionType.UPDATE_NODE_TAINT));
+            ResourceKind.ASSIGNED_POD,
+            ActionType.ADD,
+            ActionType.DELETE,
+            ActionType.UPDATE_POD_LABEL),
+        ClusterEvent.register(
+            ResourceKind.NODE,
+            ActionType.ADD,
+            ActionType.DELETE,
+            ActionType.UPDATE_NODE_LABEL,
+            ActionType.UPDATE_NODE_TAINT));
   }
 }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A topology spread constraint compiled for one pod: the label selector with matchLabelKeys
- * merged in, minDomains (default 1) and the node inclusion policies (nodeAffinityPolicy default
- * Honor, nodeTaintsPolicy default Ignore).
+ * A topology spread constraint compiled for one pod: the label selector with matchLabelKeys merged
+ * in, minDomains (default 1) and the node inclusion policies (nodeAffinityPolicy default Honor,
+ * nodeTaintsPolicy default Ignore).
  */
 record SpreadConstraint(
     int maxSkew,
@@ -73,7 +73,8 @@ record SpreadConstraint(
   }
 
   /** Whether the node has every constraint's topology key. */
-  static boolean nodeLabelsMatchSpreadConstraints(Map<String, String> nodeLabels, List<SpreadConstraint> constraints) {
+  static boolean nodeLabelsMatchSpreadConstraints(
+      Map<String, String> nodeLabels, List<SpreadConstraint> constraints) {
     for (SpreadConstraint c : constraints) {
       if (!nodeLabels.containsKey(c.topologyKey())) {
         return false;

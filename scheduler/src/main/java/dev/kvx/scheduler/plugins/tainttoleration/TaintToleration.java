@@ -32,7 +32,8 @@ public final class TaintToleration
   private static final String PRE_SCORE_STATE_KEY = "PreScore" + NAME;
 
   /** The pod's tolerations that matter for PreferNoSchedule taints. */
-  record PreScoreState(List<Toleration> tolerationsPreferNoSchedule) implements CycleState.StateData {
+  record PreScoreState(List<Toleration> tolerationsPreferNoSchedule)
+      implements CycleState.StateData {
     @Override
     public CycleState.StateData copy() {
       return this;
@@ -50,7 +51,8 @@ public final class TaintToleration
 
   @Override
   public Status filter(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
-    List<Taint> taints = nodeInfo.node().getSpec() == null ? null : nodeInfo.node().getSpec().getTaints();
+    List<Taint> taints =
+        nodeInfo.node().getSpec() == null ? null : nodeInfo.node().getSpec().getTaints();
     Taint taint =
         Tolerations.findMatchingUntoleratedTaint(
             taints,
@@ -64,7 +66,11 @@ public final class TaintToleration
 
   /** Upstream's message, e.g. {@code node(s) had untolerated taint {dedicated: gpu}}. */
   public static String untoleratedTaintReason(Taint taint) {
-    return "node(s) had untolerated taint {" + nullToEmpty(taint.getKey()) + ": " + nullToEmpty(taint.getValue()) + "}";
+    return "node(s) had untolerated taint {"
+        + nullToEmpty(taint.getKey())
+        + ": "
+        + nullToEmpty(taint.getValue())
+        + "}";
   }
 
   @Override
@@ -73,7 +79,9 @@ public final class TaintToleration
     List<Toleration> all = pod.pod().getSpec().getTolerations();
     if (all != null) {
       for (Toleration t : all) {
-        if (t.getEffect() == null || t.getEffect().isEmpty() || "PreferNoSchedule".equals(t.getEffect())) {
+        if (t.getEffect() == null
+            || t.getEffect().isEmpty()
+            || "PreferNoSchedule".equals(t.getEffect())) {
           relevant.add(t);
         }
       }
@@ -86,13 +94,15 @@ public final class TaintToleration
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
     PreScoreState s = state.read(PRE_SCORE_STATE_KEY, PreScoreState.class);
-    List<Taint> taints = nodeInfo.node().getSpec() == null ? null : nodeInfo.node().getSpec().getTaints();
+    List<Taint> taints =
+        nodeInfo.node().getSpec() == null ? null : nodeInfo.node().getSpec().getTaints();
     if (taints == null) {
       return 0;
     }
     long count = 0;
     for (Taint t : taints) {
-      if ("PreferNoSchedule".equals(t.getEffect()) && !Tolerations.toleratesAny(s.tolerationsPreferNoSchedule(), t)) {
+      if ("PreferNoSchedule".equals(t.getEffect())
+          && !Tolerations.toleratesAny(s.tolerationsPreferNoSchedule(), t)) {
         count++;
       }
     }

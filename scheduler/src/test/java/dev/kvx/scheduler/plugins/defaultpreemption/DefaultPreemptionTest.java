@@ -36,43 +36,76 @@ class DefaultPreemptionTest {
 
   static Stream<Arguments> cases() {
     return Stream.of(
-        arguments("preempts the least important pods, reprieving what it can",
+        arguments(
+            "preempts the least important pods, reprieving what it can",
             pod("p").priority(100).req("cpu", "1"),
-            List.of(pod("low").node("n1").priority(10).req("cpu", "1"), pod("mid").node("n1").priority(20).req("cpu", "1"),
+            List.of(
+                pod("low").node("n1").priority(10).req("cpu", "1"),
+                pod("mid").node("n1").priority(20).req("cpu", "1"),
                 pod("mid2").node("n2").priority(20).req("cpu", "2")),
             new Want(Status.Code.SUCCESS, "", "n1", List.of("default/low"))),
-        arguments("fewer victims win when priorities tie",
+        arguments(
+            "fewer victims win when priorities tie",
             pod("p").priority(100).req("cpu", "2"),
-            List.of(pod("a").node("n1").priority(10).req("cpu", "1"), pod("b").node("n1").priority(10).req("cpu", "1"),
+            List.of(
+                pod("a").node("n1").priority(10).req("cpu", "1"),
+                pod("b").node("n1").priority(10).req("cpu", "1"),
                 pod("c").node("n2").priority(10).req("cpu", "2")),
             new Want(Status.Code.SUCCESS, "", "n2", List.of("default/c"))),
-        arguments("pods of equal or higher priority are never victims",
+        arguments(
+            "pods of equal or higher priority are never victims",
             pod("p").priority(10).req("cpu", "1"),
-            List.of(pod("a").node("n1").priority(10).req("cpu", "2"), pod("b").node("n2").priority(50).req("cpu", "2")),
-            new Want(Status.Code.UNSCHEDULABLE,
-                "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.", "", List.of())),
-        arguments("a pod asking for more than any node has",
+            List.of(
+                pod("a").node("n1").priority(10).req("cpu", "2"),
+                pod("b").node("n2").priority(50).req("cpu", "2")),
+            new Want(
+                Status.Code.UNSCHEDULABLE,
+                "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming"
+                    + " pod.",
+                "",
+                List.of())),
+        arguments(
+            "a pod asking for more than any node has",
             pod("p").priority(100).req("cpu", "3"),
             List.of(pod("a").node("n1").priority(10).req("cpu", "1")),
-            new Want(Status.Code.UNSCHEDULABLE,
-                "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", "", List.of())),
-        arguments("preemptionPolicy Never",
+            new Want(
+                Status.Code.UNSCHEDULABLE,
+                "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
+                "",
+                List.of())),
+        arguments(
+            "preemptionPolicy Never",
             pod("p").priority(100).preemptionPolicy("Never").req("cpu", "1"),
-            List.of(pod("a").node("n1").priority(10).req("cpu", "2"), pod("b").node("n2").priority(10).req("cpu", "2")),
-            new Want(Status.Code.UNSCHEDULABLE, "preemption: not eligible due to preemptionPolicy=Never.", null, List.of())),
-        arguments("victims of an earlier preemption still terminating on the nominated node",
+            List.of(
+                pod("a").node("n1").priority(10).req("cpu", "2"),
+                pod("b").node("n2").priority(10).req("cpu", "2")),
+            new Want(
+                Status.Code.UNSCHEDULABLE,
+                "preemption: not eligible due to preemptionPolicy=Never.",
+                null,
+                List.of())),
+        arguments(
+            "victims of an earlier preemption still terminating on the nominated node",
             pod("p").priority(100).nominatedNodeName("n1").req("cpu", "1"),
-            List.of(pod("a").node("n1").priority(10).req("cpu", "2").terminating(), pod("b").node("n2").priority(10).req("cpu", "2")),
-            new Want(Status.Code.UNSCHEDULABLE, "preemption: not eligible due to a terminating pod on the nominated node.", null,
+            List.of(
+                pod("a").node("n1").priority(10).req("cpu", "2").terminating(),
+                pod("b").node("n2").priority(10).req("cpu", "2")),
+            new Want(
+                Status.Code.UNSCHEDULABLE,
+                "preemption: not eligible due to a terminating pod on the nominated node.",
+                null,
                 List.of())));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void postFilter(String name, MakePod preemptor, List<MakePod> existing, Want want) {
-    Snapshot snapshot = TestFramework.snapshot(twoNodes(), existing.stream().map(MakePod::info).toArray(PodInfo[]::new));
+    Snapshot snapshot =
+        TestFramework.snapshot(
+            twoNodes(), existing.stream().map(MakePod::info).toArray(PodInfo[]::new));
     FakeClusterApi api = new FakeClusterApi();
-    Framework fw = TestFramework.of(snapshot, PodNominator.none(), api, Fit.NAME, DefaultPreemption.NAME);
+    Framework fw =
+        TestFramework.of(snapshot, PodNominator.none(), api, Fit.NAME, DefaultPreemption.NAME);
     PodInfo pod = preemptor.info();
     CycleState state = new CycleState();
     assertThat(fw.runPreFilterPlugins(state, pod, snapshot.list()).isSuccess()).isTrue();
@@ -88,6 +121,8 @@ class DefaultPreemptionTest {
     assertThat(r.status().code()).isEqualTo(want.code());
     assertThat(r.status().message()).isEqualTo(want.message());
     assertThat(r.nominatedNodeName()).isEqualTo(want.nominatedNode());
-    assertThat(api.preemptions).extracting(FakeClusterApi.Preemption::victim).containsExactlyElementsOf(want.victims());
+    assertThat(api.preemptions)
+        .extracting(FakeClusterApi.Preemption::victim)
+        .containsExactlyElementsOf(want.victims());
   }
 }

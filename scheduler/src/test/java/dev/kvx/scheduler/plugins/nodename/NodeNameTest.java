@@ -22,7 +22,9 @@ class NodeNameTest {
     return Stream.of(
         arguments("no node name", pod("p").info(), Status.success()),
         arguments("same node name", pod("p").node("n").info(), Status.success()),
-        arguments("other node name", pod("p").node("other").info(),
+        arguments(
+            "other node name",
+            pod("p").node("other").info(),
             Status.unschedulableAndUnresolvable(NodeName.ERR_REASON).withPlugin(NodeName.NAME)));
   }
 

@@ -21,17 +21,33 @@ class NodeUnschedulableTest {
   static Stream<Arguments> cases() {
     return Stream.of(
         arguments("schedulable node", pod("p").info(), node("n"), Status.success()),
-        arguments("cordoned node", pod("p").info(), node("n").unschedulable(),
-            Status.unschedulableAndUnresolvable(NodeUnschedulable.ERR_REASON_UNSCHEDULABLE).withPlugin(NodeUnschedulable.NAME)),
-        arguments("cordoned node, pod tolerates the unschedulable taint",
-            pod("p").toleration(NodeUnschedulable.TAINT_NODE_UNSCHEDULABLE, "Exists", null, "NoSchedule").info(),
-            node("n").unschedulable(), Status.success()),
-        arguments("cordoned node, pod tolerates everything",
-            pod("p").toleration(null, "Exists", null, null).info(), node("n").unschedulable(), Status.success()),
-        arguments("cordoned node, toleration for another effect",
-            pod("p").toleration(NodeUnschedulable.TAINT_NODE_UNSCHEDULABLE, "Exists", null, "NoExecute").info(),
+        arguments(
+            "cordoned node",
+            pod("p").info(),
             node("n").unschedulable(),
-            Status.unschedulableAndUnresolvable(NodeUnschedulable.ERR_REASON_UNSCHEDULABLE).withPlugin(NodeUnschedulable.NAME)));
+            Status.unschedulableAndUnresolvable(NodeUnschedulable.ERR_REASON_UNSCHEDULABLE)
+                .withPlugin(NodeUnschedulable.NAME)),
+        arguments(
+            "cordoned node, pod tolerates the unschedulable taint",
+            pod("p")
+                .toleration(
+                    NodeUnschedulable.TAINT_NODE_UNSCHEDULABLE, "Exists", null, "NoSchedule")
+                .info(),
+            node("n").unschedulable(),
+            Status.success()),
+        arguments(
+            "cordoned node, pod tolerates everything",
+            pod("p").toleration(null, "Exists", null, null).info(),
+            node("n").unschedulable(),
+            Status.success()),
+        arguments(
+            "cordoned node, toleration for another effect",
+            pod("p")
+                .toleration(NodeUnschedulable.TAINT_NODE_UNSCHEDULABLE, "Exists", null, "NoExecute")
+                .info(),
+            node("n").unschedulable(),
+            Status.unschedulableAndUnresolvable(NodeUnschedulable.ERR_REASON_UNSCHEDULABLE)
+                .withPlugin(NodeUnschedulable.NAME)));
   }
 
   @ParameterizedTest(name = "{0}")

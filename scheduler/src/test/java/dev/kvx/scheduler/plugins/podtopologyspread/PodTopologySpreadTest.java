@@ -45,44 +45,68 @@ class PodTopologySpreadTest {
 
   static Stream<Arguments> filterCases() {
     return Stream.of(
-        arguments("no constraints", pod("p").label("foo", ""), fooPods("node-a"),
-            Map.of("node-a", true, "node-b", true, "node-x", true, "node-y", true)),
-        arguments("zone skew: only the empty zone fits", pod("p").label("foo", "").spreadConstraint(1, ZONE, "DoNotSchedule", "foo", null),
-            fooPods("node-a", "node-a", "node-b"),
-            Map.of("node-a", false, "node-b", false, "node-x", true, "node-y", true)),
-        arguments("zone skew within maxSkew", pod("p").label("foo", "").spreadConstraint(2, ZONE, "DoNotSchedule", "foo", null),
+        arguments(
+            "no constraints",
+            pod("p").label("foo", ""),
             fooPods("node-a"),
             Map.of("node-a", true, "node-b", true, "node-x", true, "node-y", true)),
-        arguments("hostname skew", pod("p").label("foo", "").spreadConstraint(1, HOST, "DoNotSchedule", "foo", null),
+        arguments(
+            "zone skew: only the empty zone fits",
+            pod("p").label("foo", "").spreadConstraint(1, ZONE, "DoNotSchedule", "foo", null),
             fooPods("node-a", "node-a", "node-b"),
             Map.of("node-a", false, "node-b", false, "node-x", true, "node-y", true)),
-        arguments("pod not matching its own selector adds nothing", pod("p").spreadConstraint(1, HOST, "DoNotSchedule", "foo", null),
+        arguments(
+            "zone skew within maxSkew",
+            pod("p").label("foo", "").spreadConstraint(2, ZONE, "DoNotSchedule", "foo", null),
+            fooPods("node-a"),
+            Map.of("node-a", true, "node-b", true, "node-x", true, "node-y", true)),
+        arguments(
+            "hostname skew",
+            pod("p").label("foo", "").spreadConstraint(1, HOST, "DoNotSchedule", "foo", null),
+            fooPods("node-a", "node-a", "node-b"),
+            Map.of("node-a", false, "node-b", false, "node-x", true, "node-y", true)),
+        arguments(
+            "pod not matching its own selector adds nothing",
+            pod("p").spreadConstraint(1, HOST, "DoNotSchedule", "foo", null),
             fooPods("node-a", "node-a", "node-b"),
             Map.of("node-a", false, "node-b", true, "node-x", true, "node-y", true)),
-        arguments("minDomains above the domain count makes the minimum 0",
+        arguments(
+            "minDomains above the domain count makes the minimum 0",
             pod("p").label("foo", "").spreadConstraint(1, ZONE, "DoNotSchedule", "foo", 3),
             fooPods("node-a", "node-x"),
             Map.of("node-a", false, "node-b", false, "node-x", false, "node-y", false)),
-        arguments("without minDomains the same spread fits",
+        arguments(
+            "without minDomains the same spread fits",
             pod("p").label("foo", "").spreadConstraint(1, ZONE, "DoNotSchedule", "foo", null),
             fooPods("node-a", "node-x"),
             Map.of("node-a", true, "node-b", true, "node-x", true, "node-y", true)),
-        arguments("ScheduleAnyway does not filter", pod("p").label("foo", "").spreadConstraint(1, ZONE, "ScheduleAnyway", "foo", null),
+        arguments(
+            "ScheduleAnyway does not filter",
+            pod("p").label("foo", "").spreadConstraint(1, ZONE, "ScheduleAnyway", "foo", null),
             fooPods("node-a", "node-a", "node-b"),
             Map.of("node-a", true, "node-b", true, "node-x", true, "node-y", true)),
-        arguments("terminating pods are not counted", pod("p").label("foo", "").spreadConstraint(1, ZONE, "DoNotSchedule", "foo", null),
-            List.of(pod("t1").label("foo", "").node("node-a").terminating(), pod("t2").label("foo", "").node("node-b").terminating()),
-            Map.of("node-a", true, "node-b", true, "node-x", true, "node-y", true)),
-        arguments("pods of other namespaces are not counted",
+        arguments(
+            "terminating pods are not counted",
             pod("p").label("foo", "").spreadConstraint(1, ZONE, "DoNotSchedule", "foo", null),
-            List.of(pod("o1").namespace("other").label("foo", "").node("node-a"), pod("o2").namespace("other").label("foo", "").node("node-a")),
+            List.of(
+                pod("t1").label("foo", "").node("node-a").terminating(),
+                pod("t2").label("foo", "").node("node-b").terminating()),
+            Map.of("node-a", true, "node-b", true, "node-x", true, "node-y", true)),
+        arguments(
+            "pods of other namespaces are not counted",
+            pod("p").label("foo", "").spreadConstraint(1, ZONE, "DoNotSchedule", "foo", null),
+            List.of(
+                pod("o1").namespace("other").label("foo", "").node("node-a"),
+                pod("o2").namespace("other").label("foo", "").node("node-a")),
             Map.of("node-a", true, "node-b", true, "node-x", true, "node-y", true)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("filterCases")
   void filter(String name, MakePod pod, List<MakePod> existing, Map<String, Boolean> want) {
-    Snapshot snapshot = TestFramework.snapshot(nodes(), existing.stream().map(MakePod::info).toArray(PodInfo[]::new));
+    Snapshot snapshot =
+        TestFramework.snapshot(
+            nodes(), existing.stream().map(MakePod::info).toArray(PodInfo[]::new));
     var fw = TestFramework.of(snapshot, PodTopologySpread.NAME);
     Map<String, Boolean> got = new LinkedHashMap<>();
     for (Node n : nodes()) {
@@ -96,22 +120,32 @@ class PodTopologySpreadTest {
   void filterReasons() {
     List<Node> withUnlabelled = new ArrayList<>(nodes());
     withUnlabelled.add(node("node-z").obj());
-    Snapshot snapshot = TestFramework.snapshot(withUnlabelled, pod("f").label("foo", "").node("node-a").info());
+    Snapshot snapshot =
+        TestFramework.snapshot(withUnlabelled, pod("f").label("foo", "").node("node-a").info());
     var fw = TestFramework.of(snapshot, PodTopologySpread.NAME);
-    PodInfo p = pod("p").label("foo", "").spreadConstraint(1, ZONE, "DoNotSchedule", "foo", null).info();
+    PodInfo p =
+        pod("p").label("foo", "").spreadConstraint(1, ZONE, "DoNotSchedule", "foo", null).info();
     assertThat(TestFramework.filter(fw, snapshot, p, "node-z"))
-        .isEqualTo(Status.unschedulableAndUnresolvable(PodTopologySpread.ERR_REASON_NODE_LABEL_NOT_MATCH).withPlugin(PodTopologySpread.NAME));
-    PodInfo skewed = pod("p").label("foo", "").spreadConstraint(1, HOST, "DoNotSchedule", "foo", null).info();
+        .isEqualTo(
+            Status.unschedulableAndUnresolvable(PodTopologySpread.ERR_REASON_NODE_LABEL_NOT_MATCH)
+                .withPlugin(PodTopologySpread.NAME));
+    PodInfo skewed =
+        pod("p").label("foo", "").spreadConstraint(1, HOST, "DoNotSchedule", "foo", null).info();
     assertThat(TestFramework.filter(fw, snapshot, skewed, "node-a"))
-        .isEqualTo(Status.unschedulable(PodTopologySpread.ERR_REASON_CONSTRAINTS_NOT_MATCH).withPlugin(PodTopologySpread.NAME));
+        .isEqualTo(
+            Status.unschedulable(PodTopologySpread.ERR_REASON_CONSTRAINTS_NOT_MATCH)
+                .withPlugin(PodTopologySpread.NAME));
   }
 
   @Test
   void removingAPodInPreemptionUpdatesTheCounts() {
     List<MakePod> existing = fooPods("node-a", "node-a");
-    Snapshot snapshot = TestFramework.snapshot(nodes(), existing.stream().map(MakePod::info).toArray(PodInfo[]::new));
+    Snapshot snapshot =
+        TestFramework.snapshot(
+            nodes(), existing.stream().map(MakePod::info).toArray(PodInfo[]::new));
     var fw = TestFramework.of(snapshot, PodTopologySpread.NAME);
-    PodInfo p = pod("p").label("foo", "").spreadConstraint(1, HOST, "DoNotSchedule", "foo", null).info();
+    PodInfo p =
+        pod("p").label("foo", "").spreadConstraint(1, HOST, "DoNotSchedule", "foo", null).info();
     CycleState state = new CycleState();
     fw.runPreFilterPlugins(state, p, snapshot.list());
     var nodeA = snapshot.get("node-a").copy();
@@ -126,10 +160,15 @@ class PodTopologySpreadTest {
   @Test
   void scoreFavoursEmptierDomains() {
     List<Node> three = nodes().subList(0, 3);
-    Snapshot snapshot = TestFramework.snapshot(three,
-        fooPods("node-a", "node-a", "node-b").stream().map(MakePod::info).toArray(PodInfo[]::new));
+    Snapshot snapshot =
+        TestFramework.snapshot(
+            three,
+            fooPods("node-a", "node-a", "node-b").stream()
+                .map(MakePod::info)
+                .toArray(PodInfo[]::new));
     var fw = TestFramework.of(snapshot, PodTopologySpread.NAME);
-    PodInfo p = pod("p").label("foo", "").spreadConstraint(1, HOST, "ScheduleAnyway", "foo", null).info();
+    PodInfo p =
+        pod("p").label("foo", "").spreadConstraint(1, HOST, "ScheduleAnyway", "foo", null).info();
     // Raw: count × ln(3 + 2) → 3, 2, 0; normalized as 100 × (max + min − s) / max.
     assertThat(TestFramework.scores(fw, snapshot, PodTopologySpread.NAME, p))
         .isEqualTo(Map.of("node-a", 0L, "node-b", 33L, "node-x", 100L));

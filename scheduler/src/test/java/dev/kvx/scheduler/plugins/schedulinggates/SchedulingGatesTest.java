@@ -16,9 +16,13 @@ class SchedulingGatesTest {
   static Stream<Arguments> cases() {
     return Stream.of(
         arguments("no gates", pod("p").info(), Status.success()),
-        arguments("one gate", pod("p").schedulingGates("example.com/a").info(),
+        arguments(
+            "one gate",
+            pod("p").schedulingGates("example.com/a").info(),
             Status.pending("waiting for scheduling gates: [example.com/a]")),
-        arguments("two gates", pod("p").schedulingGates("a", "b").info(),
+        arguments(
+            "two gates",
+            pod("p").schedulingGates("a", "b").info(),
             Status.pending("waiting for scheduling gates: [a b]")));
   }
 
