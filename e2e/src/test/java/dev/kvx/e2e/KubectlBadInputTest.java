@@ -360,7 +360,6 @@ class KubectlBadInputTest {
             "PUT",
             409,
             "replace",
-            "--validate=false",
             "-f",
             file("c.json", stale).toString());
     assertThat(r.stderr()).contains("(Conflict)").contains("the object has been modified");
