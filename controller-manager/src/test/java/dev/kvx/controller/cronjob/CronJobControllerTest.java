@@ -57,6 +57,7 @@ class CronJobControllerTest {
       assertThat(first.getMetadata().getAnnotations()).containsKey("batch.kubernetes.io/cronjob-scheduled-timestamp");
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         CronJob cur = cluster.client().batch().v1().cronjobs().inNamespace("cron").withName("tick").get();
+        assertThat(cur.getStatus()).isNotNull();
         assertThat(cur.getStatus().getActive()).extracting(r -> r.getName()).containsExactly(first.getMetadata().getName());
         assertThat(cur.getStatus().getLastScheduleTime()).isNotNull();
       });
@@ -70,6 +71,7 @@ class CronJobControllerTest {
       // The run Forbid held back is still the most recent schedule time: it starts now.
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         CronJob cur = cluster.client().batch().v1().cronjobs().inNamespace("cron").withName("tick").get();
+        assertThat(cur.getStatus()).isNotNull();
         assertThat(cur.getStatus().getLastSuccessfulTime()).isNotNull();
         assertThat(cur.getStatus().getActive()).extracting(r -> r.getName()).doesNotContain(first.getMetadata().getName());
         assertThat(jobs(cluster)).anyMatch(j -> !j.getMetadata().getName().equals(first.getMetadata().getName()));

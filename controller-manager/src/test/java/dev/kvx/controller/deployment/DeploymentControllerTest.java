@@ -224,7 +224,7 @@ class DeploymentControllerTest {
     cluster.client().apps().deployments().resource(d).create();
     await().atMost(Duration.ofSeconds(60)).until(() -> {
       Deployment cur = get(ns, "stuck");
-      return cur.getStatus() != null && condition(cur, "Progressing") != null;
+      return cur.getStatus() != null && condition(cur, "Progressing") != null && condition(cur, "Available") != null;
     });
     assertThat(condition(get(ns, "stuck"), "Available").getStatus()).isEqualTo("False");
     cluster.step(Duration.ofSeconds(61));
