@@ -50,6 +50,12 @@ import picocli.CommandLine.Spec;
  * run could create them: the scheduler cannot bind faster than pods arrive); and the p50, p90 and
  * p99 of the per-second samples of bound pods, as scheduler_perf reports them.
  *
+ * <p>With {@code --backlog} (the default) the same number of pods is then queued while the
+ * scheduling loop is paused and {@code <workload>_backlog_pods_per_s} is how fast the scheduler
+ * binds them once it runs, when pod creation is not the limit; {@code
+ * <workload>_backlog_decisions_per_s} is how fast it took them off its queue and assumed them on
+ * nodes (binds still in flight), its pace without the API server's.
+ *
  * <p>Workloads: SchedulingBasic (pods requesting 100m/500Mi), NodeAffinity (required affinity to
  * two of three zones), TopologySpread (maxSkew 1 over zones, DoNotSchedule) and Unschedulable (the
  * initial pods fit nowhere and stay pending while the measured ones are scheduled).
@@ -115,6 +121,16 @@ public final class SchedulerBench implements Callable<Integer> {
       defaultValue = "900",
       description = "Seconds a workload may take (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
+
+  @Option(
+      names = "--backlog",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Also measure a backlog: the measured number of pods queued while scheduling is paused,"
+              + " then scheduled (default ${DEFAULT-VALUE}).")
+  boolean backlog;
 
   private final PrintStream out = System.out;
 
@@ -256,6 +272,60 @@ public final class SchedulerBench implements Callable<Integer> {
       double[] samples = sampler.samples();
       for (int p : new int[] {50, 90, 99}) {
         emit(Figure.of(NAME, null, workload + "_pods_per_s_p" + p, percentile(samples, p), "1/s"));
+      }
+
+      if (backlog) {
+        // The same number of pods again, all queued before the loop runs: how fast the scheduler
+        // works through a backlog when pod creation is not the limit.
+        progress(workload + ": queueing " + measuredPods + " backlog pods with scheduling paused");
+        running.scheduler().stop();
+        int before = counter.scheduled();
+        BoundedLoad.run(
+            measuredPods,
+            concurrency,
+            timeoutSeconds,
+            TimeUnit.SECONDS,
+            i ->
+                requests.post(
+                    "/api/v1/namespaces/" + NAMESPACE + "/pods",
+                    podJson(workload, "b-" + i, false)));
+        awaitUntil(
+            () -> running.scheduler().queue().pendingPods(QueueName.ACTIVE) >= measuredPods,
+            measuredPods + " backlog pods to be queued");
+        progress(workload + ": scheduling the backlog");
+        Sampler backlogSampler = new Sampler(counter, before);
+        long backlogStart = System.nanoTime();
+        backlogSampler.start();
+        running.scheduler().start();
+        awaitUntil(
+            () -> running.scheduler().queue().pendingPods(QueueName.ACTIVE) == 0,
+            "the backlog to leave the active queue");
+        double decisionsPerS = measuredPods / ((System.nanoTime() - backlogStart) / 1e9);
+        awaitUntil(
+            () -> counter.scheduled() >= before + measuredPods,
+            measuredPods + " backlog pods to be scheduled");
+        long backlogEnd = counter.lastScheduledNanos();
+        backlogSampler.stop();
+        emit(
+            Figure.of(
+                NAME,
+                null,
+                workload + "_backlog_pods_per_s",
+                measuredPods / ((backlogEnd - backlogStart) / 1e9),
+                "1/s"));
+        // Decisions: pods taken from the queue, filtered, scored and assumed on a node (binds may
+        // still be in flight): the scheduler's own pace, without the API server's.
+        emit(Figure.of(NAME, null, workload + "_backlog_decisions_per_s", decisionsPerS, "1/s"));
+        double[] backlogSamples = backlogSampler.samples();
+        for (int p : new int[] {50, 90, 99}) {
+          emit(
+              Figure.of(
+                  NAME,
+                  null,
+                  workload + "_backlog_pods_per_s_p" + p,
+                  percentile(backlogSamples, p),
+                  "1/s"));
+        }
       }
     } finally {
       if (informer != null) {

@@ -33,6 +33,9 @@ public final class NodeInfo {
   private final Resource nonZeroRequested;
   private Resource allocatable;
   private Map<String, Long> imageSizes;
+  // Non-terminating pods per namespace/label/value ({@link #labelKey}), so that spreading and
+  // affinity can count pods matching a one-label selector without scanning every pod.
+  private final Map<String, Integer> labelCounts;
   private long generation;
 
   public NodeInfo() {
@@ -44,6 +47,7 @@ public final class NodeInfo {
     this.nonZeroRequested = new Resource();
     this.allocatable = new Resource();
     this.imageSizes = Map.of();
+    this.labelCounts = new HashMap<>();
     this.generation = nextGeneration();
   }
 
@@ -57,6 +61,7 @@ public final class NodeInfo {
     this.nonZeroRequested = o.nonZeroRequested.copy();
     this.allocatable = o.allocatable.copy();
     this.imageSizes = o.imageSizes;
+    this.labelCounts = new HashMap<>(o.labelCounts);
     this.generation = o.generation;
   }
 
@@ -155,6 +160,7 @@ public final class NodeInfo {
     for (HostPortInfo.HostPort hp : HostPortInfo.of(pod.pod())) {
       usedPorts.add(hp);
     }
+    countLabels(pod, 1);
     generation = nextGeneration();
   }
 
@@ -172,11 +178,38 @@ public final class NodeInfo {
         for (HostPortInfo.HostPort hp : HostPortInfo.of(p.pod())) {
           usedPorts.remove(hp);
         }
+        countLabels(p, -1);
         generation = nextGeneration();
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * How many non-terminating pods in {@code namespace} carry the label {@code key=value}; {@code
+   * indexKey} is {@link #labelKey}{@code (namespace, key, value)}, built once by the caller.
+   */
+  public int countPodsWithLabel(String indexKey) {
+    Integer n = labelCounts.get(indexKey);
+    return n == null ? 0 : n;
+  }
+
+  /** The key of {@link #countPodsWithLabel}. */
+  public static String labelKey(String namespace, String key, String value) {
+    return namespace + '\u0000' + key + '\u0000' + value;
+  }
+
+  private void countLabels(PodInfo pod, int delta) {
+    Map<String, String> labels = pod.pod().getMetadata().getLabels();
+    if (labels == null || pod.terminating()) {
+      return;
+    }
+    String ns = pod.namespace();
+    for (Map.Entry<String, String> l : labels.entrySet()) {
+      labelCounts.merge(
+          labelKey(ns, l.getKey(), l.getValue()), delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
   }
 
   /** An independent copy (pods lists and sums copied; pods and node shared, read-only). */

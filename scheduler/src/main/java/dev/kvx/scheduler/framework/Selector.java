@@ -88,6 +88,21 @@ public final class Selector {
     return true;
   }
 
+  /**
+   * {@code {key, value}} if this selector is exactly one {@code key=value} requirement (the common
+   * {@code matchLabels: {app: x}}), else null: such selectors can be answered from a label index.
+   */
+  public String[] singleEquality() {
+    if (nothing || requirements.size() != 1) {
+      return null;
+    }
+    Requirement r = requirements.get(0);
+    if (!"In".equals(r.operator()) || r.values().size() != 1) {
+      return null;
+    }
+    return new String[] {r.key(), r.values().iterator().next()};
+  }
+
   public boolean matchesNothing() {
     return nothing;
   }

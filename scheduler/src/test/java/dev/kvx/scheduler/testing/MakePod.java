@@ -328,6 +328,27 @@ public final class MakePod {
     return this;
   }
 
+  /** A spread constraint selecting pods labelled {@code labelKey=labelValue} (matchLabels). */
+  public MakePod spreadConstraintMatching(
+      int maxSkew,
+      String topologyKey,
+      String whenUnsatisfiable,
+      String labelKey,
+      String labelValue) {
+    b.editSpec()
+        .addToTopologySpreadConstraints(
+            new TopologySpreadConstraintBuilder()
+                .withMaxSkew(maxSkew)
+                .withTopologyKey(topologyKey)
+                .withWhenUnsatisfiable(whenUnsatisfiable)
+                .withNewLabelSelector()
+                .addToMatchLabels(labelKey, labelValue)
+                .endLabelSelector()
+                .build())
+        .endSpec();
+    return this;
+  }
+
   public Pod obj() {
     Pod pod = b.build();
     pod.getMetadata().setName(name);

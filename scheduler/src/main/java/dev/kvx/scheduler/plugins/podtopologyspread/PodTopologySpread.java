@@ -174,7 +174,7 @@ public final class PodTopologySpread
         if (!c.matchNodeInclusionPolicies(pod.pod(), node, required)) {
           continue;
         }
-        int count = countPodsMatchSelector(n.pods(), c.selector(), pod.namespace());
+        int count = countPodsMatchSelector(n, c, pod.namespace());
         counts.get(i).merge(n.labels().get(c.topologyKey()), count, Integer::sum);
       }
     }
@@ -332,7 +332,7 @@ public final class PodTopologySpread
         }
         long[] count = s.topologyValueToPodCounts.get(i).get(n.labels().get(c.topologyKey()));
         if (count != null) {
-          count[0] += countPodsMatchSelector(n.pods(), c.selector(), pod.namespace());
+          count[0] += countPodsMatchSelector(n, c, pod.namespace());
         }
       }
     }
@@ -359,7 +359,7 @@ public final class PodTopologySpread
       }
       long cnt;
       if (HOSTNAME.equals(c.topologyKey())) {
-        cnt = countPodsMatchSelector(nodeInfo.pods(), c.selector(), pod.namespace());
+        cnt = countPodsMatchSelector(nodeInfo, c, pod.namespace());
       } else {
         long[] counted = s.topologyValueToPodCounts.get(i).get(tpVal);
         cnt = counted == null ? 0 : counted[0];
@@ -396,6 +396,18 @@ public final class PodTopologySpread
       }
     }
     return Status.success();
+  }
+
+  /**
+   * Pods of {@code nodeInfo} in {@code namespace} matching the constraint's selector, not counting
+   * terminating ones. A one-label selector is answered from the node's label index (this runs for
+   * every node of every cycle); others scan the pods.
+   */
+  static int countPodsMatchSelector(NodeInfo nodeInfo, SpreadConstraint c, String namespace) {
+    if (c.labelIndexKey() != null) {
+      return nodeInfo.countPodsWithLabel(c.labelIndexKey());
+    }
+    return countPodsMatchSelector(nodeInfo.pods(), c.selector(), namespace);
   }
 
   /** Pods in {@code namespace} matching {@code selector}, not counting terminating ones. */

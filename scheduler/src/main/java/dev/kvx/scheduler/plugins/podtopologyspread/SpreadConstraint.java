@@ -1,5 +1,6 @@
 package dev.kvx.scheduler.plugins.podtopologyspread;
 
+import dev.kvx.scheduler.framework.NodeInfo;
 import dev.kvx.scheduler.framework.Selector;
 import dev.kvx.scheduler.plugins.helper.RequiredNodeAffinity;
 import dev.kvx.scheduler.plugins.helper.Tolerations;
@@ -22,7 +23,8 @@ record SpreadConstraint(
     Selector selector,
     int minDomains,
     boolean honorNodeAffinity,
-    boolean honorNodeTaints) {
+    boolean honorNodeTaints,
+    String labelIndexKey) {
 
   /** The pod's constraints with {@code whenUnsatisfiable == action}. */
   static List<SpreadConstraint> of(Pod pod, String action) {
@@ -44,6 +46,10 @@ record SpreadConstraint(
           }
         }
       }
+      // A one-label selector is counted from the nodes' label index; the key is built once here.
+      String[] eq = selector.singleEquality();
+      String indexKey =
+          eq == null ? null : NodeInfo.labelKey(pod.getMetadata().getNamespace(), eq[0], eq[1]);
       out.add(
           new SpreadConstraint(
               c.getMaxSkew() == null ? 1 : c.getMaxSkew(),
@@ -51,7 +57,8 @@ record SpreadConstraint(
               selector,
               c.getMinDomains() == null ? 1 : c.getMinDomains(),
               !"Ignore".equals(c.getNodeAffinityPolicy()),
-              "Honor".equals(c.getNodeTaintsPolicy())));
+              "Honor".equals(c.getNodeTaintsPolicy()),
+              indexKey));
     }
     return List.copyOf(out);
   }

@@ -117,6 +117,42 @@ class PodTopologySpreadTest {
   }
 
   @Test
+  void oneLabelSelectorsCountFromTheLabelIndex() {
+    // Same spread as "zone skew: only the empty zone fits", with matchLabels: the index path must
+    // agree with the scan, skipping terminating pods and other namespaces.
+    List<MakePod> existing =
+        List.of(
+            pod("a1").label("app", "web").node("node-a"),
+            pod("a2").label("app", "web").node("node-a"),
+            pod("b1").label("app", "web").node("node-b"),
+            pod("x-gone").label("app", "web").node("node-x").terminating(),
+            pod("y-other").namespace("other").label("app", "web").node("node-y"),
+            pod("y-db").label("app", "db").node("node-y"));
+    Snapshot snapshot =
+        TestFramework.snapshot(
+            nodes(), existing.stream().map(MakePod::info).toArray(PodInfo[]::new));
+    var fw = TestFramework.of(snapshot, PodTopologySpread.NAME);
+    PodInfo p =
+        pod("p")
+            .label("app", "web")
+            .spreadConstraintMatching(1, ZONE, "DoNotSchedule", "app", "web")
+            .info();
+    Map<String, Boolean> got = new LinkedHashMap<>();
+    for (Node n : nodes()) {
+      String nodeName = n.getMetadata().getName();
+      got.put(nodeName, TestFramework.filter(fw, snapshot, p, nodeName).isSuccess());
+    }
+    assertThat(got)
+        .isEqualTo(Map.of("node-a", false, "node-b", false, "node-x", true, "node-y", true));
+    assertThat(
+            snapshot
+                .get("node-a")
+                .countPodsWithLabel(
+                    dev.kvx.scheduler.framework.NodeInfo.labelKey("default", "app", "web")))
+        .isEqualTo(2);
+  }
+
+  @Test
   void filterReasons() {
     List<Node> withUnlabelled = new ArrayList<>(nodes());
     withUnlabelled.add(node("node-z").obj());
