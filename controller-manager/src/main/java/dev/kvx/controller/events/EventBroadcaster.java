@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,9 @@ public final class EventBroadcaster implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService writer;
   private final String host;
+  // Event names are <object>.<hex nanos>, as upstream; two events in the same nanosecond (or under a
+  // clock that stands still) would collide, and the second create would fail with AlreadyExists.
+  private final AtomicLong lastNameNanos = new AtomicLong();
   // Correlation cache: key of an event -> the Event last written for it (LRU, writer thread only).
   private final Map<String, Event> written =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -92,7 +96,8 @@ public final class EventBroadcaster implements AutoCloseable {
       namespace = "default"; // events about cluster-scoped objects live in default, as upstream
     }
     String ts = Times.format(now);
-    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    long clockNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    long nanos = lastNameNanos.updateAndGet(last -> Math.max(last + 1, clockNanos));
     return new EventBuilder()
         .withNewMetadata()
         .withNamespace(namespace)
