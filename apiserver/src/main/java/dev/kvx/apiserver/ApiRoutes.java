@@ -37,6 +37,7 @@ import dev.kvx.component.server.HealthCheck;
 import dev.kvx.component.server.HealthChecks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -71,6 +72,7 @@ final class ApiRoutes {
   private final ResourceHandler resources;
   private final Discovery discovery;
   private final OpenApiV3 openApi;
+  private final OpenApiV2 openApiV2;
   private final ServiceAllocations services;
 
   ApiRoutes(Vertx vertx, ApiServerOptions options, ResourceRegistry registry, Storage storage,
@@ -105,6 +107,9 @@ final class ApiRoutes {
     this.resources.addSubresource(new NamespaceFinalize());
     this.discovery = new Discovery(registry);
     this.openApi = new OpenApiV3(registry);
+    this.ops.trackManagedFields(openApi.catalog());
+    this.openApiV2 = new OpenApiV2(registry, openApi.catalog());
+    openApi.warmUp();
     new CustomResources(vertx, registry, cache, ops, strategies, tables).start();
   }
 
@@ -134,9 +139,12 @@ final class ApiRoutes {
     router.get("/apis/:group/:version").handler(rc -> groupVersion(rc, rc.pathParam("group"), rc.pathParam("version")));
     router.get("/openapi/v2").handler(this::openApiV2);
     router.get("/swagger-2.0.0.pb-v1").handler(this::openApiV2);
-    router.get("/openapi/v3").handler(rc -> Responses.json(rc, 200, openApi.index()));
-    router.get("/openapi/v3/api/:version").handler(rc -> openApiDoc(rc, "", rc.pathParam("version")));
-    router.get("/openapi/v3/apis/:group/:version").handler(rc -> openApiDoc(rc, rc.pathParam("group"), rc.pathParam("version")));
+    router.get("/openapi/v3").handler(rc -> vertx.executeBlocking(openApi::index, false)
+        .onSuccess(index -> Responses.json(rc, 200, index)).onFailure(e -> Responses.error(rc, e)));
+    router.get("/openapi/v3/api/:version").handler(rc -> vertx.executeBlocking(() -> openApi.hash("", rc.pathParam("version")), false)
+        .onComplete(h -> openApi.serve(rc, "", rc.pathParam("version"))));
+    router.get("/openapi/v3/apis/:group/:version").handler(rc -> vertx.executeBlocking(() -> openApi.hash(rc.pathParam("group"), rc.pathParam("version")), false)
+        .onComplete(h -> openApi.serve(rc, rc.pathParam("group"), rc.pathParam("version"))));
     router.route("/api/*").handler(resources);
     router.route("/apis/*").handler(resources);
     router.route().handler(rc -> Responses.error(rc, Statuses.pathNotFound(rc.normalizedPath())));
@@ -150,7 +158,7 @@ final class ApiRoutes {
       Responses.json(rc, 200, core ? discovery.apiVersions(serverAddress(rc)) : discovery.apiGroupList());
     } else {
       Responses.send(rc, 200, Discovery.contentType(form),
-          io.vertx.core.buffer.Buffer.buffer(Json.bytes(discovery.aggregated(core, form))));
+          Buffer.buffer(Json.bytes(discovery.aggregated(core, form))));
     }
   }
 
@@ -175,9 +183,11 @@ final class ApiRoutes {
   private void openApiV2(RoutingContext rc) {
     String accept = rc.request().getHeader("Accept");
     if (accept != null && accept.contains("protobuf")) {
-      Responses.send(rc, 200, OpenApiV2.PROTOBUF, io.vertx.core.buffer.Buffer.buffer(OpenApiV2.protobuf()));
+      vertx.executeBlocking(openApiV2::protobufBytes, false).onSuccess(b ->
+          Responses.send(rc, 200, OpenApiV2.PROTOBUF, Buffer.buffer(b)));
     } else {
-      Responses.send(rc, 200, Responses.JSON, io.vertx.core.buffer.Buffer.buffer(OpenApiV2.json()));
+      vertx.executeBlocking(openApiV2::jsonBytes, false).onSuccess(b ->
+          Responses.send(rc, 200, Responses.JSON, Buffer.buffer(b)));
     }
   }
 

@@ -3,7 +3,6 @@ package dev.kvx.apiserver.apply;
 import dev.kvx.apiserver.apply.ManagedFields.Entry;
 import dev.kvx.apiserver.errors.StatusException;
 import dev.kvx.apiserver.errors.Statuses;
-import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,7 +42,7 @@ final class ApplyConflicts {
     String message = causes.size() == 1
         ? "Apply failed with 1 conflict: " + causes.get(0).message() + ": " + causes.get(0).field()
         : "Apply failed with " + causes.size() + " conflicts: " + detail;
-    return applyConflict(causes, message);
+    return Statuses.applyConflict(causes, message);
   }
 
   /** {@code "name"}, with the subresource and, for updaters, the API version they used. */
@@ -56,23 +55,5 @@ final class ApplyConflicts {
       s += " using " + e.apiVersion();
     }
     return s;
-  }
-
-  /**
-   * Upstream's {@code errors.NewApplyConflict}: code 409, reason Conflict, details with causes only.
-   * {@link Statuses} has no factory for it yet (requested from its owner in
-   * /tmp/apiserver-requests.md); until it has, the package-private constructor is used.
-   */
-  private static StatusException applyConflict(List<StatusException.Cause> causes, String message) {
-    try {
-      Constructor<StatusException> c = StatusException.class.getDeclaredConstructor(int.class, String.class,
-          String.class, String.class, String.class, String.class, List.class, Integer.class);
-      c.setAccessible(true);
-      return c.newInstance(409, "Conflict", message, null, null, null, causes, null);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      StatusException fallback = Statuses.conflict("", "", "", message);
-      fallback.addSuppressed(e);
-      return fallback;
-    }
   }
 }

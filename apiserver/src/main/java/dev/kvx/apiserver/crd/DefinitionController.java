@@ -4,6 +4,7 @@ import dev.kvx.apiserver.cache.CachedObject;
 import dev.kvx.apiserver.cache.WatchCache;
 import dev.kvx.apiserver.errors.Statuses;
 import dev.kvx.apiserver.json.Json;
+import dev.kvx.apiserver.openapi.SchemaCatalog;
 import dev.kvx.apiserver.registry.ResourceRegistry;
 import dev.kvx.apiserver.registry.ResourceType;
 import dev.kvx.apiserver.rest.ResourceOperations;
@@ -158,6 +159,11 @@ final class DefinitionController {
       types.add(t);
       Definition.Version v = def.version(t.version());
       tables.setPrinterColumns(t.group(), t.version(), t.kind(), PrinterColumn.fromCrd(v.printerColumns()));
+      SchemaCatalog schemas = ops.schemas();
+      if (schemas != null) {
+        // OpenAPI documents, strategic merge and server-side apply read the version's schema there.
+        schemas.putCustomResourceSchema(t.group(), t.version(), t.kind(), v.schema() == null ? null : v.schema().raw);
+      }
     }
     if (previous != null) {
       Definition before = previous.definition();
@@ -199,6 +205,10 @@ final class DefinitionController {
     }
     if (!keepColumns) {
       tables.removePrinterColumns(t.group(), t.version(), t.kind());
+      SchemaCatalog schemas = ops.schemas();
+      if (schemas != null) {
+        schemas.removeCustomResourceSchema(t.group(), t.version(), t.kind());
+      }
     }
   }
 

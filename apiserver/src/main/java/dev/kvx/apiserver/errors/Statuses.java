@@ -122,6 +122,25 @@ public final class Statuses {
     return new StatusException(406, "NotAcceptable", message, null, null, null, null, null);
   }
 
+  /** Upstream's {@code errors.NewApplyConflict}: 409 Conflict whose details carry only the causes. */
+  public static StatusException applyConflict(List<StatusException.Cause> causes, String message) {
+    return new StatusException(409, "Conflict", message, null, null, null, causes, null);
+  }
+
+  /** A PATCH whose content type the resource does not take, naming the ones it does. */
+  public static StatusException unsupportedPatchType(List<String> accepted) {
+    return new StatusException(
+        415,
+        "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: "
+            + String.join(", ", accepted),
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
   public static StatusException unsupportedMediaType(String contentType) {
     return new StatusException(
         415,

@@ -1,5 +1,7 @@
 package dev.kvx.apiserver.rest;
 
+import dev.kvx.apiserver.apply.FieldManager;
+import dev.kvx.apiserver.apply.FieldManagers;
 import dev.kvx.apiserver.cache.CachedObject;
 import dev.kvx.apiserver.cache.WatchCache;
 import dev.kvx.apiserver.errors.Statuses;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -132,18 +135,19 @@ public final class ResourceHandler implements Handler<RoutingContext> {
           throw Statuses.methodNotSupported(type.group(), type.plural(), "create");
         }
         ObjectNode body = decodeValidated(rc, type, "CreateOptions");
-        yield ops.create(type, ns, body, dryRun).onSuccess(o -> writeObject(rc, 201, type, o));
+        yield ops.create(type, ns, body, dryRun, manager(rc, "CreateOptions"))
+            .onSuccess(o -> writeObject(rc, 201, type, o));
       }
       case "update" -> {
         requireName(info, type);
         ObjectNode body = decodeValidated(rc, type, "UpdateOptions");
-        yield ops.update(type, ns, info.name(), body, info.subresource(), dryRun)
+        yield ops.update(type, ns, info.name(), body, info.subresource(), dryRun, manager(rc, "UpdateOptions"))
             .onSuccess(o -> writeObject(rc, 200, type, o));
       }
       case "patch" -> {
         requireName(info, type);
         yield patch(rc, type, ns, info.name(), info.subresource(), dryRun)
-            .onSuccess(o -> writeObject(rc, 200, type, o));
+            .onSuccess(w -> writeObject(rc, w.code(), type, w.object()));
       }
       case "delete" -> delete(rc, type, ns, info.name(), dryRun);
       case "deletecollection" -> deleteCollection(rc, type, ns, dryRun);
@@ -218,27 +222,97 @@ public final class ResourceHandler implements Handler<RoutingContext> {
 
   // ---- writes ----
 
-  private Future<ObjectNode> patch(RoutingContext rc, ResourceType type, String ns, String name, String sub, boolean dryRun) {
-    String patchType = Patches.typeOf(rc.request().getHeader("Content-Type"));
+  /** A written object and the status code to answer with (201 when an apply created it). */
+  record Written(int code, ObjectNode object) {}
+
+  /** The field manager of a write: the fieldManager parameter, else the User-Agent's product. */
+  private static String manager(RoutingContext rc, String optionsKind) {
+    String fieldManager = rc.queryParams().get("fieldManager");
+    FieldManagers.validate(optionsKind, fieldManager, false, null);
+    return FieldManagers.managerFor(fieldManager, rc.request().getHeader("User-Agent"));
+  }
+
+  private Future<Written> patch(RoutingContext rc, ResourceType type, String ns, String name, String sub, boolean dryRun) {
+    String contentType = rc.request().getHeader("Content-Type");
+    String patchType = Patches.typeOf(contentType);
     Buffer body = rc.body().buffer();
     if (body == null || body.length() == 0) {
       throw Statuses.badRequest("the request body is empty");
     }
     byte[] patch = body.getBytes();
+    String fieldManager = rc.queryParams().get("fieldManager");
+    boolean apply = Patches.APPLY_PATCH.equals(patchType);
+    FieldManagers.validate("PatchOptions", fieldManager, apply, rc.queryParams().get("force"));
+    String manager = FieldManagers.managerFor(fieldManager, rc.request().getHeader("User-Agent"));
+    FieldManager fields = ops.schemas().fieldManager(type);
+    FieldValidation.Directive directive =
+        FieldValidation.Directive.parse(rc.queryParams().get("fieldValidation"), "PatchOptions");
+    if (apply) {
+      return apply(rc, type, ns, name, sub, dryRun, patch, manager, fields, directive);
+    }
     Function<ObjectNode, ObjectNode> mutate = switch (patchType == null ? "" : patchType) {
       case Patches.JSON_PATCH -> current -> Patches.jsonPatch(current, patch);
       case Patches.MERGE_PATCH -> current -> Patches.mergePatch(current, patch);
-      // Strategic merge needs per-field merge keys (kubectl apply issue); until then plain merge.
-      case Patches.STRATEGIC_MERGE_PATCH -> current -> Patches.mergePatch(current, patch);
-      default -> throw Statuses.unsupportedMediaType(rc.request().getHeader("Content-Type"));
+      case Patches.STRATEGIC_MERGE_PATCH -> {
+        if (!ops.schemas().isBuiltin(type)) {
+          throw Statuses.unsupportedPatchType(
+              List.of(Patches.JSON_PATCH, Patches.MERGE_PATCH, Patches.APPLY_PATCH));
+        }
+        JsonNode smp = parsePatch(patch);
+        yield current -> fields.strategicMerge(current, smp);
+      }
+      default -> throw Statuses.unsupportedMediaType(contentType);
     };
-    FieldValidation.Directive directive =
-        FieldValidation.Directive.parse(rc.queryParams().get("fieldValidation"), "PatchOptions");
-    return ops.guaranteedUpdate(type, ns, name, sub, dryRun, current -> {
+    return ops.guaranteedUpdate(type, ns, name, sub, dryRun, manager, current -> {
       ObjectNode patched = mutate.apply(current);
       warn(rc, FieldValidation.decode(type, patched, List.of(), directive));
       return patched;
-    });
+    }).map(o -> new Written(200, o));
+  }
+
+  /** Server-side apply: an update of the live object, or a create (201) when there is none. */
+  private Future<Written> apply(RoutingContext rc, ResourceType type, String ns, String name, String sub,
+      boolean dryRun, byte[] patch, String manager, FieldManager fields,
+      FieldValidation.Directive directive) {
+    JsonNode parsed;
+    try {
+      parsed = Json.YAML.readTree(patch);
+    } catch (JacksonException e) {
+      throw Statuses.badRequest("error decoding YAML: " + e.getOriginalMessage());
+    }
+    if (parsed == null || !parsed.isObject()) {
+      throw Statuses.badRequest("the apply configuration must be an object");
+    }
+    ObjectNode config = (ObjectNode) parsed;
+    List<String> duplicates = directive != FieldValidation.Directive.IGNORE ? DuplicateFields.of(patch, true) : List.of();
+    warn(rc, FieldValidation.decode(type, config, duplicates, directive));
+    ObjectNode configMeta = Json.with(config, "metadata");
+    if (Json.text(configMeta, "name") == null) {
+      configMeta.put("name", name);
+    }
+    boolean force = FieldManagers.force(rc.queryParams().get("force"));
+    return ops.guaranteedUpdate(type, ns, name, sub, dryRun, null,
+            current -> fields.apply(current, config, manager, force, sub))
+        .map(o -> new Written(200, o))
+        .recover(e -> {
+          if (!Statuses.isNotFound(e) || sub != null) {
+            return Future.failedFuture(e);
+          }
+          if (!name.equals(Json.text(configMeta, "name"))) {
+            return Future.failedFuture(Statuses.badRequest("the name of the object (" + Json.text(configMeta, "name")
+                + ") does not match the name on the URL (" + name + ")"));
+          }
+          return ops.create(type, ns, fields.apply(null, config, manager, force, null), dryRun, null)
+              .map(o -> new Written(201, o));
+        });
+  }
+
+  private static JsonNode parsePatch(byte[] patch) {
+    try {
+      return Json.parse(patch);
+    } catch (JacksonException e) {
+      throw Statuses.badRequest("error decoding patch: " + e.getOriginalMessage());
+    }
   }
 
   /**

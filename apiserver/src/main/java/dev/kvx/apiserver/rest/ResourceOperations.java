@@ -1,8 +1,10 @@
 package dev.kvx.apiserver.rest;
 
+import dev.kvx.apiserver.apply.ManagedFields;
 import dev.kvx.apiserver.errors.StatusException;
 import dev.kvx.apiserver.errors.Statuses;
 import dev.kvx.apiserver.json.Json;
+import dev.kvx.apiserver.openapi.SchemaCatalog;
 import dev.kvx.apiserver.registry.ResourceType;
 import dev.kvx.apiserver.selection.Names;
 import dev.kvx.apiserver.strategy.ResourceStrategy;
@@ -42,6 +44,16 @@ public final class ResourceOperations {
   private final Strategies strategies;
   private final NamespaceLifecycle namespaces;
   private final SecureRandom random = new SecureRandom();
+  private volatile SchemaCatalog schemas;
+
+  /** Enables managedFields tracking: every write with a manager records it. */
+  public void trackManagedFields(SchemaCatalog schemas) {
+    this.schemas = schemas;
+  }
+
+  public SchemaCatalog schemas() {
+    return schemas;
+  }
 
   public ResourceOperations(ObjectStore store, Strategies strategies, NamespaceLifecycle namespaces) {
     this.store = store;
@@ -60,6 +72,13 @@ public final class ResourceOperations {
   // ---- create ----
 
   public Future<ObjectNode> create(ResourceType type, String urlNamespace, ObjectNode obj, boolean dryRun) {
+    return create(type, urlNamespace, obj, dryRun, null);
+  }
+
+  /** A create recorded in managedFields for {@code manager} (null: not recorded). */
+  public Future<ObjectNode> create(ResourceType type, String urlNamespace, ObjectNode input, boolean dryRun,
+      String manager) {
+    ObjectNode obj = input;
     checkTypeMeta(type, obj);
     ObjectNode meta = Json.with(obj, "metadata");
     if (type.namespaced()) {
@@ -104,12 +123,18 @@ public final class ResourceOperations {
     if (type.hasSubresource("status") && !keepsStatusOnCreate(type)) {
       obj.remove("status");
     }
+    if (manager != null && schemas != null) {
+      // What the client sent is the manager's; defaults and admission's additions are nobody's.
+      obj = schemas.fieldManager(type).update(null, obj, manager, null);
+      meta = (ObjectNode) obj.get("metadata");
+    }
     strategy.prepareForCreate(obj);
     validate(type, obj, strategy.validate(obj), strategy);
+    ObjectNode created = obj;
     Future<Void> admitted = type.namespaced()
         ? namespaces.admitCreate(Json.text(meta, "namespace"))
         : Future.succeededFuture();
-    return admitted.compose(v -> dryRun ? Future.succeededFuture(obj) : store.create(type, obj));
+    return admitted.compose(v -> dryRun ? Future.succeededFuture(created) : store.create(type, created));
   }
 
   // ---- update / patch ----
@@ -120,6 +145,11 @@ public final class ResourceOperations {
    */
   public Future<ObjectNode> update(
       ResourceType type, String namespace, String name, ObjectNode body, String subresource, boolean dryRun) {
+    return update(type, namespace, name, body, subresource, dryRun, null);
+  }
+
+  public Future<ObjectNode> update(ResourceType type, String namespace, String name, ObjectNode body,
+      String subresource, boolean dryRun, String manager) {
     checkTypeMeta(type, body);
     checkNameAndNamespace(type, namespace, name, body);
     String rv = Json.text(body, "metadata", "resourceVersion");
@@ -127,7 +157,7 @@ public final class ResourceOperations {
       if (rv != null && !rv.isEmpty() && !rv.equals(Json.text(current, "metadata", "resourceVersion"))) {
         return Future.failedFuture(Statuses.staleResourceVersion(type.group(), type.plural(), name));
       }
-      return write(type, current, body.deepCopy(), subresource, dryRun);
+      return write(type, current, body.deepCopy(), subresource, dryRun, manager);
     });
   }
 
@@ -139,11 +169,18 @@ public final class ResourceOperations {
   public Future<ObjectNode> guaranteedUpdate(
       ResourceType type, String namespace, String name, String subresource, boolean dryRun,
       Function<ObjectNode, ObjectNode> mutate) {
-    return attempt(type, namespace, name, subresource, dryRun, mutate, 0);
+    return guaranteedUpdate(type, namespace, name, subresource, dryRun, null, mutate);
+  }
+
+  /** As above, recorded in managedFields for {@code manager} (null: not recorded). */
+  public Future<ObjectNode> guaranteedUpdate(
+      ResourceType type, String namespace, String name, String subresource, boolean dryRun, String manager,
+      Function<ObjectNode, ObjectNode> mutate) {
+    return attempt(type, namespace, name, subresource, dryRun, manager, mutate, 0);
   }
 
   private Future<ObjectNode> attempt(
-      ResourceType type, String namespace, String name, String subresource, boolean dryRun,
+      ResourceType type, String namespace, String name, String subresource, boolean dryRun, String manager,
       Function<ObjectNode, ObjectNode> mutate, int tries) {
     return store.get(type, namespace, name).compose(current -> {
       String currentRv = Json.text(current, "metadata", "resourceVersion");
@@ -155,12 +192,13 @@ public final class ResourceOperations {
         return Future.failedFuture(Statuses.staleResourceVersion(type.group(), type.plural(), name));
       }
       Json.with(desired, "metadata").put("resourceVersion", currentRv);
-      return write(type, current, desired, subresource, dryRun);
+      return write(type, current, desired, subresource, dryRun, manager);
     }).recover(e -> {
       boolean retry = Statuses.isConflict(e) && tries < MAX_PATCH_RETRIES
           && "the object has been modified; please apply your changes to the latest version and try again"
               .equals(conflictWhy(e, type, name));
-      return retry ? attempt(type, namespace, name, subresource, dryRun, mutate, tries + 1) : Future.failedFuture(e);
+      return retry ? attempt(type, namespace, name, subresource, dryRun, manager, mutate, tries + 1)
+          : Future.failedFuture(e);
     });
   }
 
@@ -172,7 +210,7 @@ public final class ResourceOperations {
 
   /** The common tail of PUT and PATCH: merge server-owned fields, validate, CAS-write. */
   private Future<ObjectNode> write(
-      ResourceType type, ObjectNode current, ObjectNode desired, String subresource, boolean dryRun) {
+      ResourceType type, ObjectNode current, ObjectNode desired, String subresource, boolean dryRun, String manager) {
     ObjectNode next;
     if ("status".equals(subresource)) {
       next = current.deepCopy();
@@ -214,6 +252,10 @@ public final class ResourceOperations {
     if (!type.namespaced()) {
       meta.remove("namespace");
     }
+    if (manager != null && schemas != null) {
+      next = schemas.fieldManager(type).update(current, next, manager, subresource);
+      meta = (ObjectNode) next.get("metadata");
+    }
     ResourceStrategy strategy = strategies.of(type);
     boolean internal = UNRESTRICTED.equals(subresource);
     if (!internal) {
@@ -231,6 +273,7 @@ public final class ResourceOperations {
     boolean statusWrite = "status".equals(subresource);
     validate(type, next, internal || statusWrite ? List.of() : strategy.validateUpdate(next, current), strategy);
     long expected = Long.parseLong(Json.text(oldMeta, "resourceVersion"));
+    next = ManagedFields.ignoreTimestampOnlyChanges(current, next);
     if (Json.MAPPER.valueToTree(next).equals(current)) {
       return Future.succeededFuture(current); // no-op: no write, no new resourceVersion
     }
