@@ -14,7 +14,6 @@ import dev.kvx.component.metrics.Metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +35,11 @@ public final class ApiServer {
   private final Storage storage;
   private final WatchCache cache;
   private final Metrics metrics;
-  private final HttpServer server;
+  private final HttpsListeners server;
   private final ResourceRegistry registry;
 
   private ApiServer(
-      ApiServerOptions options, Storage storage, WatchCache cache, Metrics metrics, HttpServer server,
+      ApiServerOptions options, Storage storage, WatchCache cache, Metrics metrics, HttpsListeners server,
       ResourceRegistry registry) {
     this.options = options;
     this.storage = storage;
@@ -86,19 +85,17 @@ public final class ApiServer {
                 .setPort(options.securePort())
                 .setMaxInitialLineLength(16 * 1024)
                 .setCompressionSupported(false);
-            return vertx.createHttpServer(routes.tls(http))
-                .requestHandler(routes.router())
-                .listen()
-                .compose(server -> routes.bootstrap(server.actualPort()).map(server));
+            return HttpsListeners.listen(vertx, routes.tls(http), routes.router(), options.eventLoops())
+                .compose(server -> routes.bootstrap(server.port()).map(server));
           })
           .compose(server -> vertx.executeBlocking(() -> {
             String host = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
                 ? "127.0.0.1" : options.bindAddress();
-            warmTls(host, server.actualPort(), opened.pki);
-            Kubeconfigs.writeAdmin(options.kubeconfigPath(), "https://" + hostPort(host, server.actualPort()),
+            warmTls(host, server.port(), opened.pki);
+            Kubeconfigs.writeAdmin(options.kubeconfigPath(), "https://" + hostPort(host, server.port()),
                 opened.pki);
             LOG.info("API server listening on https://{}:{} (storage: {}); kubeconfig {}", options.bindAddress(),
-                server.actualPort(), opened.storage.backendName(), options.kubeconfigPath());
+                server.port(), opened.storage.backendName(), options.kubeconfigPath());
             return new ApiServer(options, opened.storage, cache, metrics, server, registry);
           }))
           .onFailure(t -> {
@@ -140,7 +137,7 @@ public final class ApiServer {
 
   /** The HTTPS port actually bound. */
   public int port() {
-    return server.actualPort();
+    return server.port();
   }
 
   public ApiServerOptions options() {

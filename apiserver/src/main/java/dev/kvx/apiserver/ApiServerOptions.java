@@ -37,6 +37,11 @@ public record ApiServerOptions(
     return new ApiServerOptions(dataDir, List.of(), 0, "127.0.0.1", true, null);
   }
 
+  /** How many event loops serve HTTPS: one per core (they share the listening socket). */
+  public int eventLoops() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
   public Path kubeconfigPath() {
     return dataDir.resolve("kubeconfig");
   }
