@@ -138,9 +138,20 @@ public final class WatchCache implements AutoCloseable {
   }
 
   private void apply(List<WatchEvent> events) {
+    // Decoding (parse, stamp the resourceVersion, re-serialise) is the costly part: done before
+    // taking the lock, so reads and watch registrations on other event loops are not held up by it.
+    CachedObject[] decoded = new CachedObject[events.size()];
+    for (int i = 0; i < decoded.length; i++) {
+      WatchEvent e = events.get(i);
+      byte[] value = e.kv().value();
+      if (e.type() == WatchEvent.Type.PUT || (value != null && value.length > 0)) {
+        decoded[i] = decode(e.kv().key(), value, e.revision());
+      }
+    }
     List<Waiter> done = new ArrayList<>();
     synchronized (lock) {
-      for (WatchEvent e : events) {
+      for (int i = 0; i < decoded.length; i++) {
+        WatchEvent e = events.get(i);
         if (e.revision() <= revision) {
           continue; // already seen (replayed after a reconnect)
         }
@@ -148,19 +159,19 @@ public final class WatchCache implements AutoCloseable {
         CachedObject prev = objects.get(key);
         CacheEvent event;
         if (e.type() == WatchEvent.Type.PUT) {
-          CachedObject now = decode(key, e.kv().value(), e.revision());
+          CachedObject now = decoded[i];
           objects.put(key, now);
           event = new CacheEvent(prev == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED, now, prev);
         } else {
           objects.remove(key);
-          byte[] last = e.kv().value() != null && e.kv().value().length > 0
-              ? e.kv().value()
-              : prev == null ? null : prev.json();
+          CachedObject last = decoded[i] != null
+              ? decoded[i]
+              : prev == null ? null : decode(key, prev.json(), e.revision());
           if (last == null) {
             revision = e.revision();
             continue;
           }
-          event = new CacheEvent(CacheEvent.Type.DELETED, decode(key, last, e.revision()), prev);
+          event = new CacheEvent(CacheEvent.Type.DELETED, last, prev);
         }
         revision = e.revision();
         History h = historyOf(key);
