@@ -13,6 +13,7 @@ import dev.kvx.apiserver.json.Json;
 import dev.kvx.apiserver.openapi.OpenApiV2;
 import dev.kvx.apiserver.openapi.OpenApiV3;
 import dev.kvx.apiserver.protobuf.ProtobufBodies;
+import dev.kvx.apiserver.proxy.KubeletProxy;
 import dev.kvx.apiserver.registry.ResourceRegistry;
 import dev.kvx.apiserver.registry.ResourceType;
 import dev.kvx.apiserver.rest.ApiMetrics;
@@ -105,6 +106,7 @@ final class ApiRoutes {
     this.resources.addSubresource(new CustomResourceScale(cache)); // before Scale: CRDs name their own paths
     this.resources.addSubresource(new Scale());
     this.resources.addSubresource(new NamespaceFinalize());
+    this.resources.addSubresource(new KubeletProxy(vertx, registry, pki)); // pods/log, exec, attach
     this.discovery = new Discovery(registry);
     this.openApi = new OpenApiV3(registry);
     this.ops.trackManagedFields(openApi.catalog());
@@ -114,7 +116,7 @@ final class ApiRoutes {
   }
 
   HttpServerOptions tls(HttpServerOptions http) {
-    return ServerTls.apply(http, pki);
+    return ServerTls.apply(http, pki).setWebSocketSubProtocols(KubeletProxy.WEBSOCKET_SUBPROTOCOLS);
   }
 
   Router router() {

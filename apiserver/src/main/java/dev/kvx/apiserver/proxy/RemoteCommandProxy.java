@@ -1,0 +1,134 @@
+package dev.kvx.apiserver.proxy;
+
+import dev.kvx.apiserver.errors.Statuses;
+import dev.kvx.apiserver.rest.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * {@code pods/exec} and {@code pods/attach}: connects to the kubelet's {@code /exec} or {@code
+ * /attach} WebSocket first (so a kubelet refusal reaches the client as the kubelet's own HTTP
+ * answer, as kube-apiserver's upgrade-aware proxy relays it), then upgrades the client:
+ *
+ * <ul>
+ *   <li>WebSocket (kubectl 1.30+, fabric8): the client's sub-protocol is asked of the kubelet too,
+ *       and messages are relayed unchanged ({@link WebSocketRelay});
+ *   <li>SPDY/3.1 (kubectl 1.27–1.29, and newer ones falling back): the API server answers 101 with
+ *       the negotiated {@code X-Stream-Protocol-Version}, takes the raw connection and translates
+ *       ({@link SpdyRemoteCommand}).
+ * </ul>
+ *
+ * Anything else is 400 {@code Upgrade request required}. Runs on the request's event loop.
+ */
+final class RemoteCommandProxy {
+
+  private final Vertx vertx;
+  private final KubeletClients clients;
+
+  RemoteCommandProxy(Vertx vertx, KubeletClients clients) {
+    this.vertx = vertx;
+    this.clients = clients;
+  }
+
+  /**
+   * @param subresource {@code exec} or {@code attach}: the kubelet's path has the same name
+   */
+  void connect(
+      RoutingContext rc,
+      String subresource,
+      NodeConnection node,
+      String ns,
+      String pod,
+      String container,
+      StreamOptions options) {
+    HttpServerRequest request = rc.request();
+    String query = options.kubeletQuery();
+    String uri =
+        "/" + subresource + "/" + ns + "/" + pod + "/" + container + (query.isEmpty() ? "" : "?" + query);
+    String upgrade = request.getHeader("Upgrade");
+    if ("websocket".equalsIgnoreCase(upgrade)) {
+      String protocol =
+          StreamProtocols.negotiate(
+              request.headers().getAll("Sec-WebSocket-Protocol"), StreamProtocols.WEBSOCKET);
+      kubelet(node, uri, protocol == null ? List.of() : List.of(protocol))
+          .onSuccess(
+              kubelet ->
+                  request
+                      .toWebSocket()
+                      .onSuccess(client -> WebSocketRelay.relay(client, kubelet))
+                      .onFailure(e -> kubelet.close()))
+          .onFailure(e -> refused(rc, e));
+    } else if (StreamProtocols.UPGRADE_SPDY.equalsIgnoreCase(upgrade)) {
+      List<String> offered = request.headers().getAll(StreamProtocols.PROTOCOL_HEADER);
+      String protocol = StreamProtocols.negotiate(offered, StreamProtocols.SPDY);
+      if (protocol == null) {
+        // As apimachinery's httpstream.Handshake words it.
+        Responses.send(
+            rc,
+            403,
+            "text/plain; charset=utf-8",
+            Buffer.buffer(
+                "unable to upgrade: unable to negotiate protocol: client supports "
+                    + goList(StreamProtocols.split(offered))
+                    + ", server accepts "
+                    + goList(StreamProtocols.SPDY)
+                    + "\n"));
+        return;
+      }
+      kubelet(node, uri, StreamProtocols.KUBELET_FOR_SPDY)
+          .onSuccess(
+              kubelet -> {
+                rc.response()
+                    .putHeader("Connection", "Upgrade")
+                    .putHeader("Upgrade", StreamProtocols.UPGRADE_SPDY)
+                    .putHeader(StreamProtocols.PROTOCOL_HEADER, protocol);
+                request
+                    .toNetSocket()
+                    .onSuccess(socket -> SpdyRemoteCommand.start(vertx, socket, kubelet, options))
+                    .onFailure(e -> kubelet.close());
+              })
+          .onFailure(e -> refused(rc, e));
+    } else {
+      Responses.error(rc, Statuses.badRequest("Upgrade request required"));
+    }
+  }
+
+  /** The kubelet's socket, paused so nothing it sends is lost before the client is upgraded. */
+  private Future<WebSocket> kubelet(NodeConnection node, String uri, List<String> protocols) {
+    return clients
+        .webSockets()
+        .connect(
+            new WebSocketConnectOptions()
+                .setHost(node.host())
+                .setPort(node.port())
+                .setSsl(true)
+                .setURI(uri)
+                .setSubProtocols(protocols))
+        .map(ws -> (WebSocket) ws.pause());
+  }
+
+  /** The kubelet's refusal as the kubelet gave it; a kubelet out of reach as upstream says it. */
+  private static void refused(RoutingContext rc, Throwable e) {
+    if (e instanceof UpgradeRejectedException rejected) {
+      String type = rejected.getHeaders() == null ? null : rejected.getHeaders().get("Content-Type");
+      Responses.send(
+          rc,
+          rejected.getStatus(),
+          type == null ? "text/plain; charset=utf-8" : type,
+          rejected.getBody() == null ? Buffer.buffer() : rejected.getBody());
+      return;
+    }
+    Responses.error(rc, Statuses.internalError("error dialing backend: " + e.getMessage()));
+  }
+
+  private static String goList(List<String> items) {
+    return "[" + String.join(" ", items) + "]";
+  }
+}
