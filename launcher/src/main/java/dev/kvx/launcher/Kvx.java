@@ -18,6 +18,10 @@ import picocli.CommandLine.Spec;
     versionProvider = Kvx.Version.class,
     description = "A Kubernetes-compatible control plane on Vert.x.",
     subcommands = {
+      dev.kvx.launcher.cmds.UpCommand.class,
+      dev.kvx.launcher.cmds.DownCommand.class,
+      dev.kvx.launcher.cmds.StatusCommand.class,
+      dev.kvx.launcher.cmds.KubeconfigCommand.class,
       ApiServerCommand.class,
       BenchCommand.class,
       dev.kvx.launcher.cmds.ControllerManagerCommand.class,

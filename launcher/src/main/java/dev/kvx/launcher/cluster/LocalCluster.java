@@ -22,8 +22,10 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -130,12 +132,7 @@ public final class LocalCluster implements AutoCloseable {
         .compose(
             v -> {
               progress("API server listening on " + apiUrl() + " (" + storageName() + ")");
-              return vertx.executeBlocking(
-                  () -> {
-                    client = KubeClients.fromKubeconfig(kubeconfig(), CLIENT_USER_AGENT);
-                    return null;
-                  },
-                  false);
+              return createClient();
             })
         .compose(v -> readiness().apiReady(config.readyTimeout))
         .compose(
@@ -158,6 +155,20 @@ public final class LocalCluster implements AutoCloseable {
               return this;
             })
         .recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  // On a plain thread, not a Vert.x worker: the client gets a Vert.x of its own (as the scheduler's
+  // does), so fabric8's response decoding never competes with the API server's event loops.
+  private Future<Void> createClient() {
+    CompletableFuture<Void> created =
+        CompletableFuture.runAsync(
+            () -> client = KubeClients.fromKubeconfig(kubeconfig(), CLIENT_USER_AGENT),
+            r -> {
+              Thread t = new Thread(r, "kvx-cluster-client");
+              t.setDaemon(true);
+              t.start();
+            });
+    return Future.fromCompletionStage(created, vertx.getOrCreateContext());
   }
 
   private ClusterReadiness readiness() {
@@ -374,7 +385,7 @@ public final class LocalCluster implements AutoCloseable {
     return stopped
         .compose(
             v -> {
-              progress(component.name().toLowerCase() + " stopped");
+              progress(componentName(component) + " stopped");
               return switch (component) {
                 case APISERVER -> deployApiServer()
                     .compose(x -> readiness().apiReady(config.readyTimeout));
@@ -382,7 +393,7 @@ public final class LocalCluster implements AutoCloseable {
                 case CONTROLLER_MANAGER -> deployControllerManager();
               };
             })
-        .onSuccess(v -> progress(component.name().toLowerCase() + " restarted"));
+        .onSuccess(v -> progress(componentName(component) + " restarted"));
   }
 
   /**
@@ -472,12 +483,21 @@ public final class LocalCluster implements AutoCloseable {
     return config.inMemory ? "in-memory store" : "embedded store in " + dataDir;
   }
 
+  private static String componentName(Component c) {
+    return c.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
   private String runtimeName() {
-    return config.runtime.name().toLowerCase();
+    return config.runtime.name().toLowerCase(Locale.ROOT);
   }
 
   private Void progress(String message) {
-    LOG.info(message);
+    // A listener shows the steps (kvx up prints them): the log then keeps them at debug level.
+    if (config.progressListened) {
+      LOG.debug(message);
+    } else {
+      LOG.info(message);
+    }
     try {
       config.progress.accept(message);
     } catch (RuntimeException e) {
@@ -522,6 +542,7 @@ public final class LocalCluster implements AutoCloseable {
     private List<String> sandboxCommand = DEFAULT_SANDBOX_COMMAND;
     private Duration readyTimeout = Duration.ofMinutes(2);
     private Consumer<String> progress = m -> {};
+    private boolean progressListened;
     private UnaryOperator<ApiServerOptions> apiServer = UnaryOperator.identity();
     private UnaryOperator<SchedulerOptions> scheduler = UnaryOperator.identity();
     private UnaryOperator<ControllerManagerOptions> controllerManager = UnaryOperator.identity();
@@ -612,6 +633,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Receives one line per start-up step (API listening, each node Ready, …). */
     public Builder progress(Consumer<String> listener) {
       this.progress = Objects.requireNonNull(listener);
+      this.progressListened = true;
       return this;
     }
 
@@ -683,6 +705,7 @@ public final class LocalCluster implements AutoCloseable {
       b.sandboxCommand = sandboxCommand;
       b.readyTimeout = readyTimeout;
       b.progress = progress;
+      b.progressListened = progressListened;
       b.apiServer = apiServer;
       b.scheduler = scheduler;
       b.controllerManager = controllerManager;

@@ -1,0 +1,33 @@
+package dev.kvx.launcher.up;
+
+import java.util.List;
+
+/**
+ * What {@code cluster.json} records about the cluster of a data dir: written by the cluster
+ * process once every node is Ready, read by {@code kvx up} (which waits for the record of its
+ * child's pid, and reuses the settings on the next start), {@code kvx status} and {@code kvx down}.
+ *
+ * @param pid the process running the cluster
+ * @param apiServer the API server's URL
+ * @param port its port
+ * @param nodes the node names
+ * @param runtime {@code docker} or {@code simulated}
+ * @param etcdServers etcd URLs; empty for the embedded store
+ * @param kubeconfig the admin kubeconfig
+ * @param readyMillis how long the start took, until every node was Ready
+ */
+public record ClusterState(
+    long pid,
+    String apiServer,
+    int port,
+    List<String> nodes,
+    String runtime,
+    List<String> etcdServers,
+    String kubeconfig,
+    long readyMillis) {
+
+  public ClusterState {
+    nodes = nodes == null ? List.of() : List.copyOf(nodes);
+    etcdServers = etcdServers == null ? List.of() : List.copyOf(etcdServers);
+  }
+}
