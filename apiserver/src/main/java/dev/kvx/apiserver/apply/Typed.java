@@ -68,7 +68,8 @@ public final class Typed {
       for (Map.Entry<String, JsonNode> e : v.properties()) {
         path.add("f:" + e.getKey());
         collect(e.getValue(), meta.field(e.getKey()), path, set, strict);
-        if (!meta.declares(e.getKey())) {
+        // An empty struct (a volume's emptyDir: {}) has no leaves to be owned through: it is one.
+        if (!meta.declares(e.getKey()) || (e.getValue().isObject() && e.getValue().isEmpty())) {
           set.insert(path);
         }
         path.remove(path.size() - 1);

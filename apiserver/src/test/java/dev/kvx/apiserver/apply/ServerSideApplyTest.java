@@ -40,6 +40,7 @@ class ServerSideApplyTest {
           "replicas":{"type":"integer"},
           "selector":{"$ref":"#/components/schemas/Selector"},
           "tolerations":{"type":"array","items":{"type":"object"}},
+          "source":{"$ref":"#/components/schemas/Source"},
           "containers":{"type":"array","items":{"$ref":"#/components/schemas/Container"},
             "x-kubernetes-patch-strategy":"merge","x-kubernetes-patch-merge-key":"name"}}},
         "Selector":{"type":"object","x-kubernetes-map-type":"atomic",
@@ -51,6 +52,9 @@ class ServerSideApplyTest {
           "ports":{"type":"array","items":{"$ref":"#/components/schemas/Port"},
             "x-kubernetes-patch-strategy":"merge","x-kubernetes-patch-merge-key":"containerPort",
             "x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["containerPort","protocol"]}}},
+        "Source":{"type":"object","properties":{
+          "emptyDir":{"type":"object","properties":{"medium":{"type":"string"}}},
+          "configMap":{"type":"object","properties":{"name":{"type":"string"}}}}},
         "Port":{"type":"object","properties":{"containerPort":{"type":"integer"},
           "protocol":{"type":"string","default":"TCP"}}}
       }}}""";
@@ -111,6 +115,13 @@ class ServerSideApplyTest {
         + "\"k:{\\\"name\\\":\\\"c\\\"}\":{\".\":{},\"f:image\":{},\"f:name\":{},\"f:ports\":{"
         + "\"k:{\\\"containerPort\\\":80,\\\"protocol\\\":\\\"TCP\\\"}\":{\".\":{},\"f:containerPort\":{}}}}},"
         + "\"f:replicas\":{},\"f:selector\":{}}}}");
+  }
+
+  @Test
+  void anEmptyStructIsOwnedAsALeaf() {
+    ObjectNode created = apply(null, widget("{source: {emptyDir: {}}}"), "kubectl", false, T1);
+    assertThat(fieldsOf(created, "kubectl", "Apply"))
+        .isEqualTo(Json.parse("{\"f:spec\":{\"f:source\":{\"f:emptyDir\":{}}}}"));
   }
 
   @Test
@@ -191,7 +202,9 @@ class ServerSideApplyTest {
             "{containers: [{name: a, env: [{name: Y, value: '2'}]}]}", null,
             "{containers: [{name: a, env: [{name: Y, value: '2'}]}]}"),
         new Prune("a field of a kept item goes", "{containers: [{name: a, image: x}]}", "{containers: [{name: a}]}",
-            null, "{containers: [{name: a}]}"));
+            null, "{containers: [{name: a}]}"),
+        new Prune("an empty struct no longer applied goes (a volume's emptyDir: {} → configMap)",
+            "{source: {emptyDir: {}}}", "{source: {configMap: {name: c}}}", null, "{source: {configMap: {name: c}}}"));
   }
 
   @ParameterizedTest(name = "{0}")
