@@ -106,8 +106,8 @@ public final class UpCommand implements Callable<Integer> {
       if (problem.isPresent()) {
         System.err.println("kvx up: " + problem.get());
         System.err.println(
-            "Start Docker and build the image (see README, 'kvx up'), or run the pods without"
-                + " containers: kvx up --runtime=simulated");
+            "Start Docker and build the image (manifests/images/busybox/build.sh), or run the pods"
+                + " without containers: kvx up --runtime=simulated");
         return 1;
       }
     }
