@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,19 +43,23 @@ public final class ExampleManifests {
    */
   public static void buildImage(String image, String tag, Path workDir) {
     Path script = file("images/" + image + "/build.sh");
-    run(List.of(script.toString(), tag), workDir.resolve("build-" + image + ".log"));
+    run(List.of(script.toString(), tag), Map.of(), workDir.resolve("build-" + image + ".log"));
   }
 
-  /** Runs {@code command} to completion; throws with its output unless it exits with 0. */
-  static String run(List<String> command, Path log) {
+  /**
+   * Runs {@code command} with {@code env} added to the environment, output to {@code log}; returns
+   * the output, throws with it unless the command exits with 0 within five minutes. Blocking.
+   */
+  static String run(List<String> command, Map<String, String> env, Path log) {
     try {
       Files.createDirectories(log.getParent());
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-              .start();
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+      builder.environment().putAll(env);
+      Process p = builder.start();
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new AssertionError(command + " did not finish in 5 minutes:\n" + read(log));

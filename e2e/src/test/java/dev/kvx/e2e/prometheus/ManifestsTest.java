@@ -23,10 +23,10 @@ import tools.jackson.databind.MappingIterator;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * The example manifests are valid Kubernetes objects for kvx: {@code kubectl apply
- * --dry-run=server -f manifests/} (what the README tells users to run, with server-side strict
- * field validation) accepts every object of every file, with each kubectl release the project
- * supports, and stores nothing. Cheap: one in-memory API server, no Docker.
+ * The example manifests are valid Kubernetes objects for kvx: {@code kubectl apply --dry-run=server
+ * -f manifests/} (what the README tells users to run, with server-side strict field validation)
+ * accepts every object of every file, with each kubectl release the project supports, and stores
+ * nothing. Cheap: one in-memory API server, no Docker.
  */
 class ManifestsTest {
 
@@ -55,7 +55,8 @@ class ManifestsTest {
   @EachKubectl
   void everyExampleObjectPassesServerDryRun(KubectlBinary binary) throws IOException {
     Tools.require(binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
-    Kubectl kubectl = new Kubectl(binary, server.kubeconfig(), dir.resolve("kubectl-" + binary.slug()));
+    Kubectl kubectl =
+        new Kubectl(binary, server.kubeconfig(), dir.resolve("kubectl-" + binary.slug()));
     List<String> expected = exampleObjects();
 
     Kubectl.Result applied =
@@ -94,8 +95,12 @@ class ManifestsTest {
     }
     assertThat(containers).hasSizeGreaterThanOrEqualTo(6);
     for (JsonNode c : containers) {
-      assertThat(c.path("image").asString()).as(c.toString()).isEqualTo(ExampleManifests.BUSYBOX_IMAGE);
-      assertThat(c.path("imagePullPolicy").asString()).as(c.toString()).isIn("IfNotPresent", "Never");
+      assertThat(c.path("image").asString())
+          .as(c.toString())
+          .isEqualTo(ExampleManifests.BUSYBOX_IMAGE);
+      assertThat(c.path("imagePullPolicy").asString())
+          .as(c.toString())
+          .isIn("IfNotPresent", "Never");
     }
   }
 
@@ -104,8 +109,13 @@ class ManifestsTest {
     List<String> names = new ArrayList<>();
     for (JsonNode o : objects()) {
       String apiVersion = o.path("apiVersion").asString();
-      String group = apiVersion.contains("/") ? "." + apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-      names.add(o.path("kind").asString().toLowerCase() + group + "/" + o.at("/metadata/name").asString());
+      String group =
+          apiVersion.contains("/") ? "." + apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+      names.add(
+          o.path("kind").asString().toLowerCase()
+              + group
+              + "/"
+              + o.at("/metadata/name").asString());
     }
     return names;
   }
@@ -119,7 +129,8 @@ class ManifestsTest {
     }
     assertThat(files).isNotEmpty();
     for (Path file : files) {
-      try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+      try (MappingIterator<JsonNode> docs =
+          YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
         while (docs.hasNext()) {
           JsonNode doc = docs.next();
           if (doc != null && !doc.isEmpty()) {
