@@ -121,7 +121,7 @@ public final class ResourceHandler implements Handler<RoutingContext> {
   }
 
   private void dispatch(RoutingContext rc, RequestInfo info, ResourceType type) {
-    boolean dryRun = "All".equals(rc.queryParams().get("dryRun"));
+    boolean dryRun = dryRun(rc, info.verb());
     String ns = info.namespace();
     Future<?> done = switch (info.verb()) {
       case "get" -> get(rc, type, ns, info.name());
@@ -154,6 +154,31 @@ public final class ResourceHandler implements Handler<RoutingContext> {
       default -> throw Statuses.methodNotSupported(type.group(), type.plural(), info.verb());
     };
     done.onFailure(t -> Responses.error(rc, t));
+  }
+
+  /**
+   * The dryRun option of a write: absent, or {@code All}. Any other value is refused (422 on the
+   * options kind, as upstream's ValidateDryRun) rather than taken as a real write.
+   */
+  private static boolean dryRun(RoutingContext rc, String verb) {
+    List<String> values = rc.queryParams().getAll("dryRun");
+    String optionsKind = switch (verb) {
+      case "create" -> "CreateOptions";
+      case "update" -> "UpdateOptions";
+      case "patch" -> "PatchOptions";
+      case "delete", "deletecollection" -> "DeleteOptions";
+      default -> null;
+    };
+    if (values.isEmpty() || optionsKind == null) {
+      return false;
+    }
+    if (!values.stream().allMatch("All"::equals)) {
+      String sent = values.stream().map(v -> "\"" + v.replace("\"", "\\\"") + "\"")
+          .collect(java.util.stream.Collectors.joining(", "));
+      throw Statuses.invalid("meta.k8s.io", optionsKind, "", "FieldValueNotSupported", "dryRun",
+          "Unsupported value: []string{" + sent + "}: supported values: \"All\"");
+    }
+    return true;
   }
 
   private static void requireName(RequestInfo info, ResourceType type) {
