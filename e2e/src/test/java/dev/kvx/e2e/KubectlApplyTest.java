@@ -238,6 +238,11 @@ class KubectlApplyTest {
     JsonNode owned = managed(updated, "kubectl-client-side-apply", "Update");
     assertThat(owned.at("/f:spec/f:replicas").isObject()).as(owned.toString()).isTrue();
     assertThat(containerFields(owned, "side").has("f:image")).as(owned.toString()).isTrue();
+    // As upstream, where defaulting happens while decoding: the writer owns the defaults too.
+    assertThat(containerFields(owned, "side").has("f:imagePullPolicy"))
+        .as(owned.toString())
+        .isTrue();
+    assertThat(owned.at("/f:spec/f:strategy/f:type").isObject()).as(owned.toString()).isTrue();
     assertThat(containerFields(owned, "main").path("f:env").has("k:{\"name\":\"B\"}"))
         .as("B was removed, so nobody owns it: " + owned)
         .isFalse();

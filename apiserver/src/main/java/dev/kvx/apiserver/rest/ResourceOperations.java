@@ -123,12 +123,15 @@ public final class ResourceOperations {
     if (type.hasSubresource("status") && !keepsStatusOnCreate(type)) {
       obj.remove("status");
     }
+    strategy.prepareForCreate(obj);
     if (manager != null && schemas != null) {
-      // What the client sent is the manager's; defaults and admission's additions are nobody's.
+      // Recorded after defaulting: upstream defaults while decoding, before its field manager runs,
+      // so a writer owns the defaults of what it wrote (f:imagePullPolicy, f:strategy, …). The few
+      // admission-time fields the strategies also fill in (a Pod's service account, a Job's
+      // selector) are owned too, where upstream leaves them to nobody.
       obj = schemas.fieldManager(type).update(null, obj, manager, null);
       meta = (ObjectNode) obj.get("metadata");
     }
-    strategy.prepareForCreate(obj);
     validate(type, obj, strategy.validate(obj), strategy);
     ObjectNode created = obj;
     Future<Void> admitted = type.namespaced()
@@ -252,15 +255,16 @@ public final class ResourceOperations {
     if (!type.namespaced()) {
       meta.remove("namespace");
     }
-    if (manager != null && schemas != null) {
-      next = schemas.fieldManager(type).update(current, next, manager, subresource);
-      meta = (ObjectNode) next.get("metadata");
-    }
     ResourceStrategy strategy = strategies.of(type);
     boolean internal = UNRESTRICTED.equals(subresource);
     if (!internal) {
       // Internal writes (binding, finalize) change what the kind's update rules protect, by design.
       strategy.prepareForUpdate(next, current);
+    }
+    if (manager != null && schemas != null) {
+      // After defaulting, as on create: an added container's defaults are its writer's.
+      next = schemas.fieldManager(type).update(current, next, manager, subresource);
+      meta = (ObjectNode) next.get("metadata");
     }
     if ((strategy.tracksGeneration() || isCustom(type)) && specChanged(current, next)) {
       long gen = oldMeta.has("generation") ? oldMeta.get("generation").asLong() : 0;
