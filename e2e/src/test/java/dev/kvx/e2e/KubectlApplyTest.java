@@ -44,7 +44,8 @@ class KubectlApplyTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Pattern PRUNE_LIST =
-      Pattern.compile("GET https://[^/\\s]+(/\\S+)\\?labelSelector=\\S+ 200 OK");
+      // "GET https://…" up to 1.32, "verb="GET" url="https://…"" from 1.33.
+      Pattern.compile("GET(?:\" url=\"| )https://[^/\\s\"]+(/[^\\s?\"]+)\\?labelSelector=");
 
   @TempDir Path dir;
 
