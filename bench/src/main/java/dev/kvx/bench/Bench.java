@@ -25,6 +25,7 @@ public final class Bench {
   static {
     BENCHMARKS.put("apiserver", ApiServerBench::new);
     BENCHMARKS.put("scheduler", dev.kvx.bench.scheduler.SchedulerBench::new);
+    BENCHMARKS.put("startup", dev.kvx.bench.startup.StartupBench::new);
   }
 
   private Bench() {}

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -25,11 +26,17 @@ final class ClusterReadiness {
   private final Vertx vertx;
   private final KubernetesClient client;
   private final Consumer<String> progress;
+  private final BooleanSupplier cancelled;
 
-  ClusterReadiness(Vertx vertx, KubernetesClient client, Consumer<String> progress) {
+  /**
+   * @param cancelled true once the cluster stops: waiting ends at once
+   */
+  ClusterReadiness(
+      Vertx vertx, KubernetesClient client, Consumer<String> progress, BooleanSupplier cancelled) {
     this.vertx = vertx;
     this.client = client;
     this.progress = progress;
+    this.cancelled = cancelled;
   }
 
   /** Completes once {@code /readyz} answers ok; fails after {@code timeout}. */
@@ -82,6 +89,10 @@ final class ClusterReadiness {
   }
 
   private void attempt(long deadline, String what, Check check, Promise<Void> done) {
+    if (cancelled.getAsBoolean()) {
+      done.fail(new IllegalStateException("cluster stopped while waiting for " + what));
+      return;
+    }
     vertx
         .executeBlocking(check::ok, false)
         .onComplete(

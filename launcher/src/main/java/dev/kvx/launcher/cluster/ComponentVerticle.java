@@ -18,12 +18,16 @@ import org.slf4j.LoggerFactory;
 final class ComponentVerticle<T> extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ComponentVerticle.class);
+  private static final long SLOW_STOP_MILLIS = 2_000;
 
+  private final String name;
   private final Function<Vertx, Future<T>> starter;
   private final Function<T, Future<?>> stopper;
   private volatile T component;
 
-  ComponentVerticle(Function<Vertx, Future<T>> starter, Function<T, Future<?>> stopper) {
+  ComponentVerticle(
+      String name, Function<Vertx, Future<T>> starter, Function<T, Future<?>> stopper) {
+    this.name = name;
     this.starter = starter;
     this.stopper = stopper;
   }
@@ -44,12 +48,22 @@ final class ComponentVerticle<T> extends VerticleBase {
     if (c == null) {
       return Future.succeededFuture();
     }
+    long t0 = System.nanoTime();
     return stopper
         .apply(c)
         .recover(
             e -> {
-              LOG.debug("{} close: {}", c.getClass().getSimpleName(), e.toString());
+              LOG.debug("{} close: {}", name, e.toString());
               return Future.succeededFuture();
+            })
+        .onComplete(
+            x -> {
+              long millis = (System.nanoTime() - t0) / 1_000_000;
+              if (millis > SLOW_STOP_MILLIS) {
+                LOG.info("{} took {} ms to stop", name, millis);
+              } else {
+                LOG.debug("{} stopped in {} ms", name, millis);
+              }
             });
   }
 

@@ -132,12 +132,14 @@ public final class LocalCluster implements AutoCloseable {
         .compose(
             v -> {
               progress("API server listening on " + apiUrl() + " (" + storageName() + ")");
-              return createClient();
-            })
-        .compose(v -> readiness().apiReady(config.readyTimeout))
-        .compose(
-            v -> {
+              // The other components start while this client connects and waits for readiness:
+              // they retry on their own until the API answers, as separate processes would.
+              Future<Void> ready =
+                  createClient()
+                      .compose(x -> readiness().apiReady(config.readyTimeout))
+                      .compose(x -> readiness().nodesReady(nodeNames, config.readyTimeout));
               List<Future<?>> all = new ArrayList<>();
+              all.add(ready);
               all.add(deploySchedulerComponent());
               all.add(deployControllerManager());
               for (String node : nodeNames) {
@@ -145,7 +147,6 @@ public final class LocalCluster implements AutoCloseable {
               }
               return Future.all(all);
             })
-        .compose(v -> readiness().nodesReady(nodeNames, config.readyTimeout))
         .map(
             v -> {
               progress(
@@ -172,7 +173,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private ClusterReadiness readiness() {
-    return new ClusterReadiness(vertx, client, this::progress);
+    return new ClusterReadiness(vertx, client, this::progress, this::stopping);
   }
 
   private Future<Void> deployApiServer() {
@@ -185,7 +186,8 @@ public final class LocalCluster implements AutoCloseable {
                 config.bindAddress,
                 inMemoryStore(),
                 null));
-    return deploy(Component.APISERVER, v -> ApiServer.start(v, options), ApiServer::close)
+    return deploy(
+            Component.APISERVER, "kube-apiserver", v -> ApiServer.start(v, options), ApiServer::close)
         .map(
             server -> {
               apiPort = server.port(); // restarts rebind the same port, so kubeconfigs stay valid
@@ -199,7 +201,11 @@ public final class LocalCluster implements AutoCloseable {
             SchedulerOptions.defaults(kubeconfig())
                 .withLeaderElect(false)
                 .withServing(config.bindAddress, 0, null, null));
-    return deploy(Component.SCHEDULER, v -> KubeScheduler.start(v, options), KubeScheduler::close)
+    return deploy(
+            Component.SCHEDULER,
+            "kube-scheduler",
+            v -> KubeScheduler.start(v, options),
+            KubeScheduler::close)
         .map(s -> progress("scheduler started"));
   }
 
@@ -209,22 +215,30 @@ public final class LocalCluster implements AutoCloseable {
             ControllerManagerOptions.defaults(kubeconfig()).withLeaderElect(false).withPort(0));
     return deploy(
             Component.CONTROLLER_MANAGER,
+            "kube-controller-manager",
             v -> ControllerManager.start(v, options),
             ControllerManager::close)
         .map(m -> progress("controller-manager started (" + m.controllers().size() + " controllers)"));
   }
 
   private <T> Future<T> deploy(
-      Component component, Function<Vertx, Future<T>> start, Function<T, Future<?>> stop) {
-    ComponentVerticle<T> verticle = new ComponentVerticle<>(start, stop);
+      Component component,
+      String name,
+      Function<Vertx, Future<T>> start,
+      Function<T, Future<?>> stop) {
+    ComponentVerticle<T> verticle = new ComponentVerticle<>(name, start, stop);
     return vertx
         .deployVerticle(verticle)
-        .map(
+        .compose(
             id -> {
               synchronized (this) {
-                controlPlane.put(component, new Deployed<>(id, verticle));
+                if (stopping == null) {
+                  controlPlane.put(component, new Deployed<>(id, verticle));
+                  return Future.succeededFuture(verticle.component());
+                }
               }
-              return verticle.component();
+              // The cluster stopped (a failed start) while this one was starting.
+              return vertx.undeploy(id).transform(x -> Future.failedFuture("cluster stopped"));
             });
   }
 
@@ -246,16 +260,20 @@ public final class LocalCluster implements AutoCloseable {
                 .sandboxImage(config.sandboxImage)
                 .sandboxCommand(config.sandboxCommand));
     ComponentVerticle<KubeletAgent> verticle =
-        new ComponentVerticle<>(v -> KubeletAgent.start(v, options), KubeletAgent::close);
+        new ComponentVerticle<>(
+            "kubelet-agent " + node, v -> KubeletAgent.start(v, options), KubeletAgent::close);
     return vertx
         .deployVerticle(verticle)
-        .map(
+        .compose(
             id -> {
               synchronized (this) {
-                agents.put(node, new Deployed<>(id, verticle));
+                if (stopping == null) {
+                  agents.put(node, new Deployed<>(id, verticle));
+                  progress("kubelet-agent " + node + " started (" + runtimeName() + " runtime)");
+                  return Future.<Void>succeededFuture();
+                }
               }
-              progress("kubelet-agent " + node + " started (" + runtimeName() + " runtime)");
-              return null;
+              return vertx.undeploy(id).transform(x -> Future.<Void>failedFuture("cluster stopped"));
             });
   }
 
@@ -414,9 +432,14 @@ public final class LocalCluster implements AutoCloseable {
       agentIds = agents.values().stream().map(d -> d.id).toList();
       agents.clear();
     }
-    return undeployAll(agentIds)
-        .eventually(() -> undeployControlPlane(Component.CONTROLLER_MANAGER))
-        .eventually(() -> undeployControlPlane(Component.SCHEDULER))
+    // The API server's clients stop together (they are independent), the API server last, so none
+    // of them sees it vanish while it still works.
+    List<Future<Void>> clients = new ArrayList<>();
+    agentIds.forEach(id -> clients.add(vertx.undeploy(id)));
+    clients.add(undeployControlPlane(Component.CONTROLLER_MANAGER));
+    clients.add(undeployControlPlane(Component.SCHEDULER));
+    return Future.join(clients)
+        .mapEmpty()
         .eventually(() -> undeployControlPlane(Component.APISERVER))
         .eventually(
             () ->
@@ -440,10 +463,6 @@ public final class LocalCluster implements AutoCloseable {
         .mapEmpty();
   }
 
-  private Future<Void> undeployAll(List<String> ids) {
-    return Future.join(ids.stream().map(vertx::undeploy).toList()).mapEmpty();
-  }
-
   private Future<Void> undeployControlPlane(Component component) {
     Deployed<?> d;
     synchronized (this) {
@@ -459,6 +478,10 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
+
+  private synchronized boolean stopping() {
+    return stopping != null;
+  }
 
   private synchronized <T> T component(Component c, Class<T> type) {
     Deployed<?> d = controlPlane.get(c);

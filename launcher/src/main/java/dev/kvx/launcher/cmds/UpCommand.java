@@ -65,6 +65,14 @@ public final class UpCommand implements Callable<Integer> {
   Integer port;
 
   @Option(
+      names = "--node-name-prefix",
+      paramLabel = "NAME",
+      description =
+          "Nodes are named NAME-1..N (default: the last start's, else kvx-node). Docker clusters"
+              + " sharing one engine need different names.")
+  String nodeNamePrefix;
+
+  @Option(
       names = "--foreground",
       description = "Run in this terminal until Ctrl-C instead of in the background.")
   boolean foreground;
@@ -96,6 +104,7 @@ public final class UpCommand implements Callable<Integer> {
               runtime,
               etcdServers == null ? null : etcdServers.stream().map(String::strip).filter(s -> !s.isEmpty()).toList(),
               port,
+              nodeNamePrefix,
               files.readState(),
               () -> DockerEngine.reachable(null));
     } catch (IllegalArgumentException e) {

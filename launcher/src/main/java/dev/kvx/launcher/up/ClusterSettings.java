@@ -11,7 +11,12 @@ import java.util.Locale;
  * start on this data dir, else the defaults), so the background process gets them all explicitly.
  */
 public record ClusterSettings(
-    Path dataDir, int nodes, LocalCluster.Runtime runtime, List<String> etcdServers, int port) {
+    Path dataDir,
+    int nodes,
+    LocalCluster.Runtime runtime,
+    List<String> etcdServers,
+    int port,
+    String nodeNamePrefix) {
 
   public ClusterSettings {
     etcdServers = List.copyOf(etcdServers);
@@ -26,6 +31,7 @@ public record ClusterSettings(
     args.add("--nodes=" + nodes);
     args.add("--runtime=" + runtimeName());
     args.add("--port=" + port);
+    args.add("--node-name-prefix=" + nodeNamePrefix);
     if (!etcdServers.isEmpty()) {
       args.add("--etcd-servers=" + String.join(",", etcdServers));
     }
@@ -43,6 +49,7 @@ public record ClusterSettings(
         .nodes(nodes)
         .runtime(runtime)
         .etcdServers(etcdServers)
-        .apiPort(port);
+        .apiPort(port)
+        .nodeNamePrefix(nodeNamePrefix);
   }
 }

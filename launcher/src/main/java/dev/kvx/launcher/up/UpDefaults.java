@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
 /**
  * How {@code kvx up} decides what was not given on its command line: first the last start on the
  * same data dir (so {@code kvx up} after {@code kvx down} brings back the same cluster), then the
- * defaults — one node, port 6443, the embedded store, and the Docker runtime when an engine answers.
+ * defaults — one node named kvx-node-1, port 6443, the embedded store, and the Docker runtime when an
+ * engine answers.
  */
 public final class UpDefaults {
 
@@ -30,6 +31,7 @@ public final class UpDefaults {
       LocalCluster.Runtime runtime,
       List<String> etcdServers,
       Integer port,
+      String nodeNamePrefix,
       Optional<ClusterState> last,
       BooleanSupplier dockerReachable) {
     int n = nodes != null ? nodes : last.map(s -> s.nodes().size()).filter(c -> c > 0).orElse(DEFAULT_NODES);
@@ -47,13 +49,27 @@ public final class UpDefaults {
       }
       r = LocalCluster.Runtime.DOCKER;
     }
+    String prefix =
+        nodeNamePrefix != null && !nodeNamePrefix.isBlank()
+            ? nodeNamePrefix.strip()
+            : last.flatMap(UpDefaults::prefixOf).orElse(LocalCluster.DEFAULT_NODE_PREFIX);
     if (n < 1) {
       throw new IllegalArgumentException("--nodes must be at least 1: " + n);
     }
     if (p < 0 || p > 65535) {
       throw new IllegalArgumentException("--port must be between 0 and 65535: " + p);
     }
-    return new ClusterSettings(dataDir, n, r, etcd, p);
+    return new ClusterSettings(dataDir, n, r, etcd, p, prefix);
+  }
+
+  // kvx-node-1 → kvx-node
+  private static Optional<String> prefixOf(ClusterState s) {
+    if (s.nodes().isEmpty()) {
+      return Optional.empty();
+    }
+    String first = s.nodes().get(0);
+    int dash = first.lastIndexOf('-');
+    return dash > 0 ? Optional.of(first.substring(0, dash)) : Optional.empty();
   }
 
   private static LocalCluster.Runtime runtimeOf(ClusterState s) {

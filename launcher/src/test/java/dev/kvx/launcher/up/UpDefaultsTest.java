@@ -19,49 +19,51 @@ class UpDefaultsTest {
 
   @Test
   void aFirstStartTakesTheDefaultsAndDockerWhenAnEngineAnswers() {
-    ClusterSettings s = UpDefaults.resolve(DIR, null, null, null, null, Optional.empty(), () -> true);
-    assertThat(s).isEqualTo(new ClusterSettings(DIR, 1, Runtime.DOCKER, List.of(), 6443));
+    ClusterSettings s = UpDefaults.resolve(DIR, null, null, null, null, null, Optional.empty(), () -> true);
+    assertThat(s).isEqualTo(new ClusterSettings(DIR, 1, Runtime.DOCKER, List.of(), 6443, "kvx-node"));
   }
 
   @Test
   void withoutDockerAndWithoutARuntimeFlagItSaysToUseTheSimulatedRuntime() {
     assertThatThrownBy(
-            () -> UpDefaults.resolve(DIR, null, null, null, null, Optional.empty(), () -> false))
+            () -> UpDefaults.resolve(DIR, null, null, null, null, null, Optional.empty(), () -> false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--runtime=simulated");
     assertThat(
-            UpDefaults.resolve(DIR, null, Runtime.SIMULATED, null, null, Optional.empty(), () -> false)
+            UpDefaults.resolve(DIR, null, Runtime.SIMULATED, null, null, null, Optional.empty(), () -> false)
                 .runtime())
         .isEqualTo(Runtime.SIMULATED);
   }
 
   @Test
   void aRestartBringsBackTheLastSettingsUnlessFlagsOverrideThem() {
-    ClusterSettings again = UpDefaults.resolve(DIR, null, null, null, null, Optional.of(LAST), () -> false);
+    ClusterSettings again = UpDefaults.resolve(DIR, null, null, null, null, null, Optional.of(LAST), () -> false);
     assertThat(again)
         .isEqualTo(
-            new ClusterSettings(DIR, 3, Runtime.SIMULATED, List.of("http://127.0.0.1:2379"), 7443));
+            new ClusterSettings(
+                DIR, 3, Runtime.SIMULATED, List.of("http://127.0.0.1:2379"), 7443, "kvx-node"));
     ClusterSettings changed =
-        UpDefaults.resolve(DIR, 5, Runtime.DOCKER, List.of(), 8443, Optional.of(LAST), () -> true);
+        UpDefaults.resolve(DIR, 5, Runtime.DOCKER, List.of(), 8443, "bench", Optional.of(LAST), () -> true);
     assertThat(changed.nodes()).isEqualTo(5);
     assertThat(changed.runtime()).isEqualTo(Runtime.DOCKER);
     assertThat(changed.port()).isEqualTo(8443);
+    assertThat(changed.nodeNamePrefix()).isEqualTo("bench");
   }
 
   @Test
   void theBackgroundProcessGetsEverySettingAsAFlag() {
-    ClusterSettings s = new ClusterSettings(DIR, 2, Runtime.SIMULATED, List.of("http://e:2379"), 0);
+    ClusterSettings s = new ClusterSettings(DIR, 2, Runtime.SIMULATED, List.of("http://e:2379"), 0, "n");
     assertThat(s.foregroundArgs())
         .containsExactly(
             "up", "--foreground", "--data-dir=/tmp/kvx-data", "--nodes=2", "--runtime=simulated",
-            "--port=0", "--etcd-servers=http://e:2379");
+            "--port=0", "--node-name-prefix=n", "--etcd-servers=http://e:2379");
   }
 
   @Test
   void rejectsImpossibleValues() {
-    assertThatThrownBy(() -> UpDefaults.resolve(DIR, 0, Runtime.SIMULATED, null, null, Optional.empty(), () -> true))
+    assertThatThrownBy(() -> UpDefaults.resolve(DIR, 0, Runtime.SIMULATED, null, null, null, Optional.empty(), () -> true))
         .hasMessageContaining("--nodes");
-    assertThatThrownBy(() -> UpDefaults.resolve(DIR, 1, Runtime.SIMULATED, null, 70000, Optional.empty(), () -> true))
+    assertThatThrownBy(() -> UpDefaults.resolve(DIR, 1, Runtime.SIMULATED, null, 70000, null, Optional.empty(), () -> true))
         .hasMessageContaining("--port");
   }
 }

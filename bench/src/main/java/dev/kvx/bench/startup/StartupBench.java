@@ -1,0 +1,241 @@
+package dev.kvx.bench.startup;
+
+import dev.kvx.apiserver.ApiServer;
+import dev.kvx.apiserver.ApiServerOptions;
+import dev.kvx.bench.Figure;
+import dev.kvx.bench.Latencies;
+import dev.kvx.component.KubeClients;
+import dev.kvx.launcher.cluster.DockerEngine;
+import dev.kvx.launcher.cluster.LocalCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./kvx bench startup}: how long a user waits for a cluster, and for pods on it.
+ *
+ * <ul>
+ *   <li>{@code up_simulated_1_node_s}, {@code up_simulated_3_nodes_s}, {@code up_docker_1_node_s}:
+ *       the wall time of {@code kvx up} (a fresh JVM that starts the cluster in a second, detached
+ *       one and returns once every node is Ready) next to {@code apiserver_cold_start_s}, a fresh
+ *       JVM running the bare {@code kvx apiserver} until it serves — the floor of any start.
+ *   <li>{@code in_jvm_simulated_1_node_s}: a {@link LocalCluster} started in a warm JVM, what the
+ *       JUnit extension costs a test class, next to {@code in_jvm_apiserver_start_s}, the bare API
+ *       server started in the same JVM.
+ *   <li>{@code pod_startup_p50_ms}, {@code pod_startup_p99_ms}: creation to Running of N pods created
+ *       at once from the local image on the Docker cluster of {@code kvx up}, next to {@code
+ *       docker_run_p50_ms}/{@code docker_run_p99_ms}, N containers of the same image created and
+ *       started at once straight through the engine.
+ * </ul>
+ *
+ * Each start figure is the median of {@code --rounds} starts. Docker figures need a Docker engine
+ * with the image kvx/busybox:latest; without one they are left out, with a note on stderr.
+ */
+@Command(
+    name = "startup",
+    description = "Time from kvx up to all nodes Ready, and pod startup p50/p99 on real containers.")
+public final class StartupBench implements Callable<Integer> {
+  static final String NAME = "startup";
+  static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--rounds", description = "Starts per figure; the median is reported (default: ${DEFAULT-VALUE}).")
+  int rounds = 3;
+
+  @Option(names = "--pods", description = "Pods created at once for pod startup (default: ${DEFAULT-VALUE}).")
+  int pods = 20;
+
+  @Option(
+      names = "--docker",
+      negatable = true,
+      description = "Measure the Docker runtime (default: when an engine with the image answers).")
+  Boolean docker;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (rounds < 1 || pods < 1) {
+      throw new ParameterException(spec.commandLine(), "--rounds and --pods must be at least 1");
+    }
+    Path work = Files.createTempDirectory("kvx-bench-startup-");
+    try {
+      Figure apiCold = figure("apiserver_cold_start_s", median(rounds, () -> apiServerColdStart(work)));
+      emit(apiCold);
+      emit(figure("up_simulated_1_node_s", median(rounds, () -> upCold(work, "simulated", 1, false)))
+          .against(apiCold));
+      emit(figure("up_simulated_3_nodes_s", median(rounds, () -> upCold(work, "simulated", 3, false)))
+          .against(apiCold));
+      inJvm();
+      Optional<String> dockerProblem = DockerEngine.problem(null, LocalCluster.DEFAULT_SANDBOX_IMAGE);
+      boolean measureDocker = docker != null ? docker : dockerProblem.isEmpty();
+      if (measureDocker && dockerProblem.isPresent()) {
+        throw new ParameterException(spec.commandLine(), "--docker: " + dockerProblem.get());
+      }
+      if (measureDocker) {
+        if (rounds > 1) {
+          emit(figure("up_docker_1_node_s", median(rounds - 1, () -> upCold(work, "docker", 1, false)))
+              .against(apiCold));
+        }
+        // The last round keeps its cluster for the pods.
+        double last = upCold(work, "docker", 1, true);
+        if (rounds == 1) {
+          emit(figure("up_docker_1_node_s", last).against(apiCold));
+        }
+      } else {
+        System.err.println("bench startup: no Docker figures (" + dockerProblem.orElse("--no-docker") + ")");
+      }
+      return 0;
+    } finally {
+      deleteRecursively(work);
+    }
+  }
+
+  /** Seconds of one cold {@code kvx apiserver} start on a fresh data dir. */
+  private double apiServerColdStart(Path work) throws Exception {
+    Path dir = Files.createTempDirectory(work, "apiserver-");
+    progress("cold kvx apiserver");
+    ChildJvm.Started s =
+        ChildJvm.startUntilLine(
+            List.of("apiserver", "--secure-port=0", "--data-dir=" + dir),
+            "kvx apiserver: serving on",
+            START_TIMEOUT);
+    s.stop();
+    return s.seconds();
+  }
+
+  /**
+   * Seconds of one {@code kvx up} on a fresh data dir; stops it after ({@code kvx down --purge}),
+   * or, with {@code measurePods}, first measures pod startup on it.
+   */
+  private double upCold(Path work, String runtime, int nodes, boolean measurePods) throws Exception {
+    Path dir = Files.createTempDirectory(work, "up-");
+    Path log = work.resolve("kvx-up.log");
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 6);
+    progress("kvx up --runtime=" + runtime + " --nodes=" + nodes);
+    try {
+      double seconds =
+          ChildJvm.runToCompletion(
+              List.of("up", "--runtime=" + runtime, "--nodes=" + nodes, "--port=0",
+                  "--node-name-prefix=" + prefix, "--data-dir=" + dir),
+              log,
+              START_TIMEOUT);
+      if (measurePods) {
+        podStartup(dir.resolve("kubeconfig"));
+      }
+      return seconds;
+    } finally {
+      ChildJvm.runToCompletion(List.of("down", "--purge", "--data-dir=" + dir), log, START_TIMEOUT);
+    }
+  }
+
+  private void podStartup(Path kubeconfig) throws Exception {
+    progress("docker run ×" + pods + " at once");
+    Latencies run = DockerRunBaseline.measure(LocalCluster.DEFAULT_SANDBOX_IMAGE, pods);
+    progress(pods + " pods at once");
+    Latencies started;
+    try (KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig, "kvx-bench-startup")) {
+      started = PodStartup.measure(client, "bench-startup", LocalCluster.DEFAULT_SANDBOX_IMAGE, pods,
+          START_TIMEOUT);
+    }
+    Figure run50 = Figure.of(NAME, null, "docker_run_p50_ms", run.percentileMillis(50), "ms");
+    Figure run99 = Figure.of(NAME, null, "docker_run_p99_ms", run.percentileMillis(99), "ms");
+    emit(run50);
+    emit(run99);
+    emit(Figure.of(NAME, null, "pod_startup_p50_ms", started.percentileMillis(50), "ms").against(run50));
+    emit(Figure.of(NAME, null, "pod_startup_p99_ms", started.percentileMillis(99), "ms").against(run99));
+  }
+
+  /** Warm starts in this JVM, after one unmeasured round of each to load the classes. */
+  private void inJvm() throws Exception {
+    progress("in-JVM starts");
+    Vertx vertx = Vertx.vertx();
+    try {
+      Path dir = Files.createTempDirectory("kvx-bench-apiserver-");
+      try {
+        apiServerWarm(vertx, dir);
+        Figure api = figure("in_jvm_apiserver_start_s", median(rounds, () -> apiServerWarm(vertx, dir)));
+        clusterWarm();
+        Figure cluster = figure("in_jvm_simulated_1_node_s", median(rounds, this::clusterWarm));
+        emit(api);
+        emit(cluster.against(api));
+      } finally {
+        deleteRecursively(dir);
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private double apiServerWarm(Vertx vertx, Path dir) {
+    long t0 = System.nanoTime();
+    ApiServer server = ApiServer.start(vertx, ApiServerOptions.forTest(dir)).await();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    server.close().await();
+    return seconds;
+  }
+
+  private double clusterWarm() {
+    long t0 = System.nanoTime();
+    LocalCluster cluster = LocalCluster.builder().startAndWait();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    cluster.close();
+    return seconds;
+  }
+
+  private Figure figure(String name, double seconds) {
+    return Figure.of(NAME, null, name, seconds, "s");
+  }
+
+  private void emit(Figure f) {
+    out.println(f.toJson());
+    out.flush();
+  }
+
+  private static void progress(String message) {
+    System.err.println("bench startup: " + message);
+  }
+
+  /** One measurement, in seconds. */
+  private interface Round {
+    double seconds() throws Exception;
+  }
+
+  private static double median(int rounds, Round round) throws Exception {
+    double[] samples = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      samples[i] = round.seconds();
+    }
+    Arrays.sort(samples);
+    return samples[(rounds - 1) / 2];
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
