@@ -46,7 +46,7 @@ public final class CustomResourceScale implements ResourceHandler.SubresourceHan
       case "get" -> resources.operations().store().get(type, ns, name);
       case "update" -> {
         ObjectNode scale = resources.decoder().decode(rc.request().getHeader("Content-Type"), rc.body().buffer());
-        yield setReplicas(resources, type, paths, ns, name, dryRun, current -> scale);
+        yield setReplicas(rc, resources, type, paths, ns, name, dryRun, current -> scale);
       }
       case "patch" -> {
         byte[] patch = rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
@@ -56,7 +56,7 @@ public final class CustomResourceScale implements ResourceHandler.SubresourceHan
           case Patches.MERGE_PATCH, Patches.STRATEGIC_MERGE_PATCH -> current -> Patches.mergePatch(current, patch);
           default -> throw Statuses.unsupportedMediaType(rc.request().getHeader("Content-Type"));
         };
-        yield setReplicas(resources, type, paths, ns, name, dryRun, apply);
+        yield setReplicas(rc, resources, type, paths, ns, name, dryRun, apply);
       }
       default -> throw Statuses.methodNotSupported(type.group(), type.plural() + "/scale", info.verb());
     };
@@ -85,9 +85,10 @@ public final class CustomResourceScale implements ResourceHandler.SubresourceHan
   }
 
   private static Future<ObjectNode> setReplicas(
-      ResourceHandler resources, ResourceType type, Definition.ScalePaths paths, String ns, String name,
-      boolean dryRun, UnaryOperator<ObjectNode> change) {
-    return resources.operations().guaranteedUpdate(type, ns, name, null, dryRun, obj -> {
+      RoutingContext rc, ResourceHandler resources, ResourceType type, Definition.ScalePaths paths, String ns,
+      String name, boolean dryRun, UnaryOperator<ObjectNode> change) {
+    String manager = ResourceHandler.manager(rc, "PUT".equals(rc.request().method().name()) ? "UpdateOptions" : "PatchOptions");
+    return resources.operations().guaranteedUpdate(type, ns, name, "scale", dryRun, manager, obj -> {
       ObjectNode before = toScale(obj, paths);
       String rv = Json.text(before, "metadata", "resourceVersion");
       ObjectNode after = change.apply(before.deepCopy());

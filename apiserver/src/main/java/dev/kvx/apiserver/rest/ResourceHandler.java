@@ -251,7 +251,7 @@ public final class ResourceHandler implements Handler<RoutingContext> {
   record Written(int code, ObjectNode object) {}
 
   /** The field manager of a write: the fieldManager parameter, else the User-Agent's product. */
-  private static String manager(RoutingContext rc, String optionsKind) {
+  public static String manager(RoutingContext rc, String optionsKind) {
     String fieldManager = rc.queryParams().get("fieldManager");
     FieldManagers.validate(optionsKind, fieldManager, false, null);
     return FieldManagers.managerFor(fieldManager, rc.request().getHeader("User-Agent"));

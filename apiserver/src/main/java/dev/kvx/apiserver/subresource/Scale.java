@@ -53,7 +53,10 @@ public final class Scale implements ResourceHandler.SubresourceHandler {
       RoutingContext rc, ResourceType type, ResourceHandler resources, String ns, String name,
       java.util.function.UnaryOperator<ObjectNode> scaleChange) {
     boolean dryRun = "All".equals(rc.queryParams().get("dryRun"));
-    return resources.operations().guaranteedUpdate(type, ns, name, null, dryRun, obj -> {
+    // Recorded in managedFields with subresource "scale", as upstream, so an apply of spec.replicas
+    // by another manager conflicts with whoever scaled.
+    String manager = ResourceHandler.manager(rc, "PUT".equals(rc.request().method().name()) ? "UpdateOptions" : "PatchOptions");
+    return resources.operations().guaranteedUpdate(type, ns, name, "scale", dryRun, manager, obj -> {
       ObjectNode before = toScale(obj);
       String rv = Json.text(before, "metadata", "resourceVersion");
       ObjectNode after = scaleChange.apply(before.deepCopy());

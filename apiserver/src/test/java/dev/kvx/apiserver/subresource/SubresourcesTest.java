@@ -89,6 +89,13 @@ class SubresourcesTest {
         .isEqualTo(3);
     assertThat(client.apps().deployments().inNamespace("default").withName("scaled").scale().getStatus().getSelector())
         .isEqualTo("app=scaled");
+    // The scale is recorded as upstream: its manager owns spec.replicas through subresource "scale".
+    var scaleEntry = client.apps().deployments().inNamespace("default").withName("scaled").get()
+        .getMetadata().getManagedFields().stream().filter(m -> "scale".equals(m.getSubresource())).findFirst();
+    assertThat(scaleEntry).isPresent();
+    assertThat(scaleEntry.get().getOperation()).isEqualTo("Update");
+    assertThat(scaleEntry.get().getFieldsV1().getAdditionalProperties())
+        .isEqualTo(Map.of("f:spec", Map.of("f:replicas", Map.of())));
   }
 
   @Test
