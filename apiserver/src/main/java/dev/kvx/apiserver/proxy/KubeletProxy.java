@@ -17,9 +17,9 @@ import java.util.List;
  * The pod subresources served by the pod's kubelet, as kube-apiserver's LogREST, ExecREST and
  * AttachREST: {@code GET pods/NAME/log} and {@code GET|POST pods/NAME/exec|attach}. Each reads the
  * pod (404 if missing), picks the container ({@link PodContainers}), finds its node's kubelet
- * ({@link NodeConnection}) and proxies there with the API server's kubelet-client certificate.
- * A pod not yet on a node gets an empty log (204, as upstream's null location stream) and a 400
- * for exec and attach.
+ * ({@link NodeConnection}) and proxies there with the API server's kubelet-client certificate. A
+ * pod not yet on a node gets an empty log (204, as upstream's null location stream) and a 400 for
+ * exec and attach.
  *
  * <p>Register it with {@link ResourceHandler#addSubresource}; the HTTP server must offer {@link
  * #WEBSOCKET_SUBPROTOCOLS} for WebSocket clients to get their sub-protocol echoed.
@@ -34,28 +34,31 @@ public final class KubeletProxy implements ResourceHandler.SubresourceHandler {
   private final RemoteCommandProxy remoteCommands;
 
   /**
-   * Issues the API server's kubelet-client certificate from the cluster CA (CPU work: construct
-   * off the event loop).
+   * Issues the API server's kubelet-client certificate from the cluster CA (CPU work: construct off
+   * the event loop).
    */
   public KubeletProxy(Vertx vertx, ResourceRegistry registry, Pki pki) {
     this.nodes = registry.find("", "v1", "nodes").orElseThrow();
     KubeletClients clients =
         new KubeletClients(
-            vertx,
-            pki.issueClientCertificate(KubeletClients.USER, List.of("system:masters")));
+            vertx, pki.issueClientCertificate(KubeletClients.USER, List.of("system:masters")));
     this.logs = new PodLogs(clients);
     this.remoteCommands = new RemoteCommandProxy(vertx, clients);
   }
 
   @Override
-  public boolean handle(RoutingContext rc, RequestInfo info, ResourceType type, ResourceHandler resources) {
+  public boolean handle(
+      RoutingContext rc, RequestInfo info, ResourceType type, ResourceHandler resources) {
     String sub = info.subresource();
-    if (!type.group().isEmpty() || !type.kind().equals("Pod")
+    if (!type.group().isEmpty()
+        || !type.kind().equals("Pod")
         || !("log".equals(sub) || "exec".equals(sub) || "attach".equals(sub))) {
       return false;
     }
     boolean log = "log".equals(sub);
-    if (log ? !info.verb().equals("get") : !(info.verb().equals("get") || info.verb().equals("create"))) {
+    if (log
+        ? !info.verb().equals("get")
+        : !(info.verb().equals("get") || info.verb().equals("create"))) {
       throw Statuses.methodNotSupported("", "pods/" + sub, info.verb());
     }
     String ns = info.namespace();
@@ -73,7 +76,8 @@ public final class KubeletProxy implements ResourceHandler.SubresourceHandler {
         .compose(
             pod -> {
               String container =
-                  PodContainers.resolve(pod, log ? logOptions.container() : streamOptions.container());
+                  PodContainers.resolve(
+                      pod, log ? logOptions.container() : streamOptions.container());
               String nodeName = PodContainers.nodeName(pod);
               if (nodeName == null) {
                 if (log) {

@@ -38,7 +38,11 @@ record NodeConnection(String host, int port) {
       List<String> known = new ArrayList<>();
       for (JsonNode address : status.path("addresses")) {
         known.add(
-            "{" + address.path("type").asString("") + " " + address.path("address").asString("") + "}");
+            "{"
+                + address.path("type").asString("")
+                + " "
+                + address.path("address").asString("")
+                + "}");
       }
       throw Statuses.internalError(
           "no preferred addresses found; known addresses: [" + String.join(" ", known) + "]");

@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The query of {@code GET pods/NAME/log} ({@code core/v1 PodLogOptions}): decoded as
- * apimachinery's query-parameter conversion does, validated as {@code ValidatePodLogOptions} (422
- * {@code PodLogOptions "NAME" is invalid}), and re-encoded for the kubelet's {@code
- * /containerLogs}, as upstream's {@code LogLocation}. Pure.
+ * The query of {@code GET pods/NAME/log} ({@code core/v1 PodLogOptions}): decoded as apimachinery's
+ * query-parameter conversion does, validated as {@code ValidatePodLogOptions} (422 {@code
+ * PodLogOptions "NAME" is invalid}), and re-encoded for the kubelet's {@code /containerLogs}, as
+ * upstream's {@code LogLocation}. Pure.
  *
  * @param sinceTime RFC 3339, normalised to UTC seconds
  */

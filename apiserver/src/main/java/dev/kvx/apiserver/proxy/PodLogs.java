@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
  * Streams a container's log from its kubelet ({@code GET /containerLogs/NS/POD/CONTAINER}) to the
  * client as chunked {@code text/plain}, as upstream's {@code LocationStreamer}: each chunk is
  * written as it arrives (a followed log flows line by line), the kubelet's pace is throttled by the
- * client's, and a client that goes away closes the kubelet connection, which ends {@code follow}.
- * A kubelet error becomes a {@code Status} as upstream's {@code GenericHttpResponseChecker} maps
- * it. Runs on the request's event loop; nothing blocks.
+ * client's, and a client that goes away closes the kubelet connection, which ends {@code follow}. A
+ * kubelet error becomes a {@code Status} as upstream's {@code GenericHttpResponseChecker} maps it.
+ * Runs on the request's event loop; nothing blocks.
  */
 final class PodLogs {
 
@@ -32,9 +32,15 @@ final class PodLogs {
   }
 
   void stream(
-      RoutingContext rc, NodeConnection node, String ns, String pod, String container, PodLogOptions options) {
+      RoutingContext rc,
+      NodeConnection node,
+      String ns,
+      String pod,
+      String container,
+      PodLogOptions options) {
     String query = options.kubeletQuery();
-    String uri = "/containerLogs/" + ns + "/" + pod + "/" + container + (query.isEmpty() ? "" : "?" + query);
+    String uri =
+        "/containerLogs/" + ns + "/" + pod + "/" + container + (query.isEmpty() ? "" : "?" + query);
     HttpServerResponse response = rc.response();
     clients
         .http()
@@ -53,7 +59,9 @@ final class PodLogs {
             })
         .onSuccess(exchange -> relay(rc, pod, exchange))
         .onFailure(
-            e -> Responses.error(rc, Statuses.internalError("error dialing backend: " + e.getMessage())));
+            e ->
+                Responses.error(
+                    rc, Statuses.internalError("error dialing backend: " + e.getMessage())));
   }
 
   private record Exchange(HttpClientRequest request, HttpClientResponse response) {}
@@ -86,17 +94,19 @@ final class PodLogs {
 
   /** A kubelet's error response as kube-apiserver reports it (GenericHttpResponseChecker). */
   static StatusException checked(int code, String pod, Buffer body) {
-    String text = body.length() > MAX_ERROR_BODY
-        ? body.getString(0, MAX_ERROR_BODY, StandardCharsets.UTF_8.name())
-        : body.toString(StandardCharsets.UTF_8);
+    String text =
+        body.length() > MAX_ERROR_BODY
+            ? body.getString(0, MAX_ERROR_BODY, StandardCharsets.UTF_8.name())
+            : body.toString(StandardCharsets.UTF_8);
     return switch (code) {
       case 400 -> Statuses.badRequest(text);
       case 404 -> Statuses.notFound("", "pods/log", pod);
       case 401, 403 -> Statuses.forbidden("", "pods/log", pod, text);
-      default -> code >= 500
-          ? Statuses.internalError(text)
-          : Statuses.badRequest(
-              "the server responded with the status code " + code + ": " + text);
+      default ->
+          code >= 500
+              ? Statuses.internalError(text)
+              : Statuses.badRequest(
+                  "the server responded with the status code " + code + ": " + text);
     };
   }
 }

@@ -51,7 +51,8 @@ final class RemoteCommandProxy {
     HttpServerRequest request = rc.request();
     String query = options.kubeletQuery();
     String uri =
-        "/" + subresource + "/" + ns + "/" + pod + "/" + container + (query.isEmpty() ? "" : "?" + query);
+        String.join("/", "", subresource, ns, pod, container)
+            + (query.isEmpty() ? "" : "?" + query);
     String upgrade = request.getHeader("Upgrade");
     if ("websocket".equalsIgnoreCase(upgrade)) {
       String protocol =
@@ -63,12 +64,17 @@ final class RemoteCommandProxy {
                   request
                       .toWebSocket()
                       .onSuccess(client -> WebSocketRelay.relay(client, kubelet))
-                      .onFailure(e -> kubelet.close()))
+                      .onFailure(
+                          e -> {
+                            kubelet.close();
+                            Responses.error(rc, Statuses.badRequest(e.getMessage()));
+                          }))
           .onFailure(e -> refused(rc, e));
     } else if (StreamProtocols.UPGRADE_SPDY.equalsIgnoreCase(upgrade)) {
       List<String> offered = request.headers().getAll(StreamProtocols.PROTOCOL_HEADER);
       String protocol = StreamProtocols.negotiate(offered, StreamProtocols.SPDY);
       if (protocol == null) {
+        request.resume();
         // As apimachinery's httpstream.Handshake words it.
         Responses.send(
             rc,
@@ -85,17 +91,19 @@ final class RemoteCommandProxy {
       kubelet(node, uri, StreamProtocols.KUBELET_FOR_SPDY)
           .onSuccess(
               kubelet -> {
-                rc.response()
-                    .putHeader("Connection", "Upgrade")
-                    .putHeader("Upgrade", StreamProtocols.UPGRADE_SPDY)
-                    .putHeader(StreamProtocols.PROTOCOL_HEADER, protocol);
-                request
-                    .toNetSocket()
+                // The request was paused until now; the raw connection must read again.
+                request.resume();
+                SpdyUpgrade.accept(request, protocol)
                     .onSuccess(socket -> SpdyRemoteCommand.start(vertx, socket, kubelet, options))
-                    .onFailure(e -> kubelet.close());
+                    .onFailure(
+                        e -> {
+                          kubelet.close();
+                          Responses.error(rc, Statuses.badRequest(e.getMessage()));
+                        });
               })
           .onFailure(e -> refused(rc, e));
     } else {
+      request.resume();
       Responses.error(rc, Statuses.badRequest("Upgrade request required"));
     }
   }
@@ -111,13 +119,19 @@ final class RemoteCommandProxy {
                 .setSsl(true)
                 .setURI(uri)
                 .setSubProtocols(protocols))
-        .map(ws -> (WebSocket) ws.pause());
+        .map(
+            ws -> {
+              ws.pause();
+              return ws;
+            });
   }
 
   /** The kubelet's refusal as the kubelet gave it; a kubelet out of reach as upstream says it. */
   private static void refused(RoutingContext rc, Throwable e) {
+    rc.request().resume();
     if (e instanceof UpgradeRejectedException rejected) {
-      String type = rejected.getHeaders() == null ? null : rejected.getHeaders().get("Content-Type");
+      String type =
+          rejected.getHeaders() == null ? null : rejected.getHeaders().get("Content-Type");
       Responses.send(
           rc,
           rejected.getStatus(),

@@ -34,7 +34,8 @@ final class SpdyRemoteCommand implements SpdyStreams.Output {
   private boolean clientClosed;
   private long timer;
 
-  private SpdyRemoteCommand(Vertx vertx, NetSocket client, WebSocket kubelet, StreamOptions options) {
+  private SpdyRemoteCommand(
+      Vertx vertx, NetSocket client, WebSocket kubelet, StreamOptions options) {
     this.vertx = vertx;
     this.client = client;
     this.kubelet = kubelet;

@@ -21,32 +21,38 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The server side of Kubernetes' SPDY/3.1 remote-command protocol (v4.channel.k8s.io), translated
  * to the kubelet's WebSocket channels. No I/O here: bytes from the client and messages from the
- * kubelet go in; bytes for the client and messages for the kubelet come out through {@link
- * Output}. Netty's SPDY frame codec does the framing and header compression on an embedded
- * channel.
+ * kubelet go in; bytes for the client and messages for the kubelet come out through {@link Output}.
+ * Netty's SPDY frame codec does the framing and header compression on an embedded channel.
  *
  * <p>The protocol, as the kubelet's remotecommand server and client-go's executor speak it: the
  * client opens one stream per purpose, named by its {@code streamType} header (error, stdin,
  * stdout, stderr, resize); the server answers each with SYN_REPLY at once, since the client waits
  * for it before opening the next. stdin's data and FIN become channel 0 and v5's close signal;
- * resize's JSON lines become channel 4; channels 1, 2 and 3 from the kubelet become data on
- * stdout, stderr and error (the exit status there is a JSON {@code Status}, the same in v4 and
- * v5). When the kubelet is done every stream gets FIN: the client reads each to its end before it
- * exits. PINGs are echoed. There is no flow control: kubectl's spdystream neither sends nor honours
+ * resize's JSON lines become channel 4; channels 1, 2 and 3 from the kubelet become data on stdout,
+ * stderr and error (the exit status there is a JSON {@code Status}, the same in v4 and v5). When
+ * the kubelet is done every stream gets FIN: the client reads each to its end before it exits.
+ * PINGs are echoed. There is no flow control: kubectl's spdystream neither sends nor honours
  * WINDOW_UPDATE, and neither does the kubelet's.
  *
  * <p>Not thread-safe: one event loop drives an instance.
  */
 final class SpdyStreams {
+  private static final Logger LOG = LoggerFactory.getLogger(SpdyStreams.class);
+
+  /**
+   * The stream header naming its purpose ({@code streamType}; SPDY header names are lower case).
+   */
+  static final String STREAM_TYPE = "streamtype";
 
   /** Where translated traffic goes. */
   interface Output {
@@ -63,17 +69,19 @@ final class SpdyStreams {
     void clientGone(String why);
   }
 
-  private final EmbeddedChannel codec = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+  private final EmbeddedChannel codec =
+      new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
   private final Set<String> expected;
   private final boolean kubeletTakesStdinClose;
   private final Output out;
   private final Map<String, Integer> streamsByType = new LinkedHashMap<>();
-  private final Map<Integer, String> typesById = new HashMap<>();
+  private final Map<Integer, String> typesById = new LinkedHashMap<>();
   private final ByteArrayOutputStream resize = new ByteArrayOutputStream();
   private boolean ready;
   private boolean stdinClosed;
   private boolean statusSent;
   private boolean ended;
+  private boolean released;
 
   /**
    * @param expected the stream types to wait for ({@link StreamOptions#expectedSpdyStreams()})
@@ -87,9 +95,12 @@ final class SpdyStreams {
 
   /** Bytes read from the client's connection. */
   void fromClient(Buffer bytes) {
+    if (released) {
+      return;
+    }
     try {
       codec.writeInbound(Unpooled.wrappedBuffer(bytes.getBytes()));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the decoder's checked SpdyProtocolException as is
       out.clientGone("invalid SPDY frame: " + e.getMessage());
       return;
     }
@@ -105,6 +116,7 @@ final class SpdyStreams {
   }
 
   private void onFrame(Object frame) {
+    LOG.trace("SPDY frame from the client: {}", frame);
     if (frame instanceof SpdySynStreamFrame syn) {
       opened(syn);
     } else if (frame instanceof SpdyDataFrame data) {
@@ -127,8 +139,8 @@ final class SpdyStreams {
       codec.writeOutbound(new DefaultSpdyRstStreamFrame(id, SpdyStreamStatus.PROTOCOL_ERROR));
       return;
     }
-    String type = syn.headers().getAsString("streamtype");
-    codec.writeOutbound(new DefaultSpdySynReplyFrame(id));
+    String type = syn.headers().getAsString(STREAM_TYPE);
+    codec.writeOutbound(reply(id, type));
     if (type != null && !streamsByType.containsKey(type)) {
       streamsByType.put(type, id);
       typesById.put(id, type);
@@ -147,6 +159,16 @@ final class SpdyStreams {
     }
   }
 
+  /**
+   * A SYN_REPLY that carries a header: Netty encodes an empty header set as no header block at all,
+   * which Go's SPDY framer (kubectl's spdystream) cannot read, so the stream's type is echoed.
+   */
+  private static DefaultSpdySynReplyFrame reply(int id, String type) {
+    DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(id);
+    reply.headers().set(STREAM_TYPE, type == null ? "" : type);
+    return reply;
+  }
+
   private void data(int id, ByteBuf content, boolean last) {
     String type = typesById.get(id);
     if (StreamOptions.STREAM_STDIN.equals(type)) {
@@ -162,7 +184,9 @@ final class SpdyStreams {
     }
   }
 
-  /** The client's encoder writes one JSON TerminalSize per line; the kubelet takes one a message. */
+  /**
+   * The client's encoder writes one JSON TerminalSize per line; the kubelet takes one a message.
+   */
   private void sendResizes() {
     byte[] pending = resize.toByteArray();
     int start = 0;
@@ -191,15 +215,16 @@ final class SpdyStreams {
 
   /** One binary message from the kubelet: its first byte names the channel. */
   void fromKubelet(Buffer message) {
-    if (ended || message.length() < 2) {
+    if (ended || released || message.length() < 2) {
       return; // an empty message on an output channel only says the streams are up
     }
-    String type = switch (message.getByte(0)) {
-      case StreamProtocols.STDOUT -> StreamOptions.STREAM_STDOUT;
-      case StreamProtocols.STDERR -> StreamOptions.STREAM_STDERR;
-      case StreamProtocols.ERROR -> StreamOptions.STREAM_ERROR;
-      default -> null;
-    };
+    String type =
+        switch (message.getByte(0)) {
+          case StreamProtocols.STDOUT -> StreamOptions.STREAM_STDOUT;
+          case StreamProtocols.STDERR -> StreamOptions.STREAM_STDERR;
+          case StreamProtocols.ERROR -> StreamOptions.STREAM_ERROR;
+          default -> null;
+        };
     Integer id = type == null ? null : streamsByType.get(type);
     if (id == null) {
       return;
@@ -208,7 +233,8 @@ final class SpdyStreams {
       statusSent = true;
     }
     codec.writeOutbound(
-        new DefaultSpdyDataFrame(id, Unpooled.wrappedBuffer(message.getBytes(1, message.length()))));
+        new DefaultSpdyDataFrame(
+            id, Unpooled.wrappedBuffer(message.getBytes(1, message.length()))));
     flush();
   }
 
@@ -218,11 +244,11 @@ final class SpdyStreams {
   }
 
   /**
-   * The session failed before the kubelet reported a status (no kubelet, streams never opened):
-   * the client gets a Failure {@code Status} on the error stream, then every stream ends.
+   * The session failed before the kubelet reported a status (no kubelet, streams never opened): the
+   * client gets a Failure {@code Status} on the error stream, then every stream ends.
    */
   void fail(String message) {
-    if (ended) {
+    if (ended || released) {
       return;
     }
     Integer error = streamsByType.get(StreamOptions.STREAM_ERROR);
@@ -234,13 +260,14 @@ final class SpdyStreams {
       status.put("message", message);
       status.put("reason", "InternalError");
       status.put("code", 500);
-      codec.writeOutbound(new DefaultSpdyDataFrame(error, Unpooled.wrappedBuffer(Json.bytes(status))));
+      codec.writeOutbound(
+          new DefaultSpdyDataFrame(error, Unpooled.wrappedBuffer(Json.bytes(status))));
     }
     end();
   }
 
   private void end() {
-    if (ended) {
+    if (ended || released) {
       return;
     }
     ended = true;
@@ -262,7 +289,10 @@ final class SpdyStreams {
 
   /** Frees the codec's buffers; call once the connection is gone. */
   void release() {
-    codec.finishAndReleaseAll();
+    if (!released) {
+      released = true;
+      codec.finishAndReleaseAll();
+    }
   }
 
   private void flush() {

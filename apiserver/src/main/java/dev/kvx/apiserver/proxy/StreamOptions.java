@@ -17,7 +17,12 @@ import java.util.Set;
  * @param command empty for attach
  */
 record StreamOptions(
-    String container, boolean stdin, boolean stdout, boolean stderr, boolean tty, List<String> command) {
+    String container,
+    boolean stdin,
+    boolean stdout,
+    boolean stderr,
+    boolean tty,
+    List<String> command) {
 
   static final String STREAM_ERROR = "error";
   static final String STREAM_STDIN = "stdin";
@@ -57,9 +62,9 @@ record StreamOptions(
   }
 
   /**
-   * The streams (by {@code streamType}) a SPDY client opens before any data flows, as the
-   * kubelet's remotecommand server waits for them: error always; stdin, stdout when asked; stderr
-   * unless a TTY merges it into stdout; resize with a TTY.
+   * The streams (by {@code streamType}) a SPDY client opens before any data flows, as the kubelet's
+   * remotecommand server waits for them: error always; stdin, stdout when asked; stderr unless a
+   * TTY merges it into stdout; resize with a TTY.
    */
   Set<String> expectedSpdyStreams() {
     Set<String> streams = new LinkedHashSet<>();
