@@ -164,6 +164,29 @@ class KubeletProxyTest {
   }
 
   @Test
+  void aClientHangingUpOnAFollowedLogClosesTheKubeletStream() throws Exception {
+    createPod("endless", "n1", "main");
+    var firstChunk = new java.util.concurrent.CompletableFuture<String>();
+    http.request(
+            new RequestOptions()
+                .setHost("127.0.0.1")
+                .setPort(server.port())
+                .setURI("/api/v1/namespaces/default/pods/endless/log?follow=true"))
+        .compose(r -> r.send())
+        .onSuccess(
+            r ->
+                r.handler(
+                    chunk -> {
+                      firstChunk.complete(chunk.toString(StandardCharsets.UTF_8));
+                      r.request().connection().close();
+                    }));
+    assertThat(firstChunk.get(30, TimeUnit.SECONDS)).startsWith("tick");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> kubeletRequests.contains("endless log closed"));
+  }
+
+  @Test
   void logErrorsAreUpstreamsStatuses() {
     assertStatus(
         get("/api/v1/namespaces/default/pods/multi/log"),
@@ -349,6 +372,8 @@ class KubeletProxyTest {
                     .end(
                         "container \"main\" in pod \"waiting\" is waiting to start:"
                             + " ContainerCreating");
+              } else if (path.equals("/containerLogs/default/endless/main")) {
+                endlessLog(request);
               } else if (path.startsWith("/containerLogs/")) {
                 containerLogs(request);
               } else {
@@ -382,6 +407,17 @@ class KubeletProxyTest {
     } else {
       response.end();
     }
+  }
+
+  /** A followed log that never ends; says when the API server hangs up. */
+  static void endlessLog(io.vertx.core.http.HttpServerRequest request) {
+    var response = request.response().setChunked(true).putHeader("Content-Type", "text/plain");
+    long timer = vertx.setPeriodic(1, 100, id -> response.write("tick\n"));
+    response.closeHandler(
+        v -> {
+          vertx.cancelTimer(timer);
+          kubeletRequests.add("endless log closed");
+        });
   }
 
   /** A cat that says when its stdin ends and exits 7, on the kubelet's channels. */
