@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
@@ -105,25 +106,21 @@ final class DaemonSetReconciler implements Reconciler {
     for (Node node : all) {
       String name = node.getMetadata().getName();
       List<Pod> here = byNode.getOrDefault(name, List.of());
-      boolean shouldRun = node.getMetadata().getDeletionTimestamp() == null && NodeEligibility.shouldRun(node, ds.getSpec().getTemplate().getSpec());
+      boolean deleting = node.getMetadata().getDeletionTimestamp() != null;
+      PodSpec spec = ds.getSpec().getTemplate().getSpec();
+      boolean shouldRun = !deleting && NodeEligibility.shouldRun(node, spec);
+      if (!deleting && !shouldRun && NodeEligibility.shouldContinueRunning(node, spec)) {
+        // e.g. an unreachable node: no new pod, but the one there stays (upstream).
+        toDelete.addAll(failedOrDuplicates(here));
+        continue;
+      }
       if (!shouldRun) {
         toDelete.addAll(here);
         continue;
       }
-      List<Pod> alive = new ArrayList<>();
-      for (Pod p : here) {
-        if ("Failed".equals(Pods.phase(p))) {
-          toDelete.add(p); // upstream replaces failed daemon pods
-        } else {
-          alive.add(p);
-        }
-      }
-      if (alive.isEmpty()) {
+      toDelete.addAll(failedOrDuplicates(here));
+      if (here.stream().allMatch(DaemonSetReconciler::failed)) {
         toCreate.add(name);
-      } else if (alive.size() > 1) {
-        // Keep the oldest; the others are duplicates.
-        alive.sort((a, b) -> String.valueOf(a.getMetadata().getCreationTimestamp()).compareTo(String.valueOf(b.getMetadata().getCreationTimestamp())));
-        toDelete.addAll(alive.subList(1, alive.size()));
       }
     }
     // Pods for nodes that no longer exist.
@@ -146,6 +143,25 @@ final class DaemonSetReconciler implements Reconciler {
       throw error;
     }
     return Result.DONE;
+  }
+
+  private static boolean failed(Pod p) {
+    return "Failed".equals(Pods.phase(p));
+  }
+
+  /** The pods of one node to delete: failed ones (upstream replaces them) and duplicates. */
+  private static List<Pod> failedOrDuplicates(List<Pod> here) {
+    List<Pod> out = new ArrayList<>();
+    List<Pod> alive = new ArrayList<>();
+    for (Pod p : here) {
+      (failed(p) ? out : alive).add(p);
+    }
+    if (alive.size() > 1) {
+      // Keep the oldest; the others are duplicates.
+      alive.sort((a, b) -> String.valueOf(a.getMetadata().getCreationTimestamp()).compareTo(String.valueOf(b.getMetadata().getCreationTimestamp())));
+      out.addAll(alive.subList(1, alive.size()));
+    }
+    return out;
   }
 
   // Old pods to replace now: unavailable ones first, then available ones up to maxUnavailable.

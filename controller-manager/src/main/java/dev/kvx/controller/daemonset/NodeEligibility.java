@@ -11,12 +11,15 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Whether a node should run a daemon pod (upstream's {@code NodeShouldRunDaemonPod}): the pod's
  * nodeSelector and required node affinity match the node, and its tolerations — with the ones
  * the DaemonSet controller adds to every daemon pod — tolerate the node's NoSchedule and NoExecute
- * taints. Pure.
+ * taints. A pod already there may continue running when only NoSchedule taints are untolerated:
+ * an unreachable node gets {@code unreachable:NoSchedule} too, and its daemon pods must stay
+ * (they tolerate {@code unreachable:NoExecute}). Pure.
  */
 final class NodeEligibility {
   private NodeEligibility() {}
@@ -42,7 +45,17 @@ final class NodeEligibility {
     }
   }
 
+  /** Whether a new daemon pod should be created on {@code node}. */
   static boolean shouldRun(Node node, PodSpec spec) {
+    return fits(node, spec, Set.of("NoSchedule", "NoExecute"));
+  }
+
+  /** Whether a daemon pod already on {@code node} should keep running there. */
+  static boolean shouldContinueRunning(Node node, PodSpec spec) {
+    return fits(node, spec, Set.of("NoExecute"));
+  }
+
+  private static boolean fits(Node node, PodSpec spec, Set<String> taintEffects) {
     Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
     if (spec.getNodeSelector() != null) {
       for (var e : spec.getNodeSelector().entrySet()) {
@@ -68,7 +81,7 @@ final class NodeEligibility {
     List<Toleration> tolerations = withDaemonTolerations(spec.getTolerations(), Boolean.TRUE.equals(spec.getHostNetwork()));
     List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
     for (Taint t : taints) {
-      if (!"NoSchedule".equals(t.getEffect()) && !"NoExecute".equals(t.getEffect())) {
+      if (!taintEffects.contains(t.getEffect())) {
         continue;
       }
       if (tolerations.stream().noneMatch(tol -> Tolerations.tolerates(tol, t))) {
