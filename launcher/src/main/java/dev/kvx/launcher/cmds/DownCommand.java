@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
     name = "down",
     mixinStandardHelpOptions = true,
     description = {
-      "Stop the cluster started by 'kvx up' on the data dir, gracefully. Its objects stay in the",
-      "data dir and its pods' containers keep running, so 'kvx up' brings everything back."
+      "Stop the cluster of the data dir gracefully.",
+      "Its objects stay in the data dir and its pods' containers keep running: kvx up brings"
+          + " everything back."
     })
 public final class DownCommand implements Callable<Integer> {
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show whether the cluster of the data dir runs, its API server and its nodes' readiness.",
+      "Show whether the cluster of the data dir runs, its API server and its nodes.",
       "Exit code 0 when it runs and its API server is ready, 1 otherwise."
     })
 public final class StatusCommand implements Callable<Integer> {

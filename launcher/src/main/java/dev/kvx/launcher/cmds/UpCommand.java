@@ -12,12 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code kvx up}: flags only; the actions are {@link StartInBackground} (the default) and {@link
@@ -27,13 +24,12 @@ import picocli.CommandLine.Spec;
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-      "Start a cluster in the background: the API server, scheduler, controller-manager and N",
-      "kubelet-agents in one JVM; returns once every node is Ready. Flags not given are taken from",
-      "the last start on the same data dir, so 'kvx up' after 'kvx down' brings the cluster back."
+      "Start a cluster in the background and wait until every node is Ready.",
+      "It runs the API server, scheduler, controller-manager and N kubelet-agents in one JVM.",
+      "Flags not given come from the last start on the data dir: kvx up after kvx down brings the"
+          + " same cluster back."
     })
 public final class UpCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
 
   @Mixin DataDirOption dataDir = new DataDirOption();
 
@@ -108,7 +104,8 @@ public final class UpCommand implements Callable<Integer> {
               files.readState(),
               () -> DockerEngine.reachable(null));
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      System.err.println("kvx up: " + e.getMessage());
+      return 1;
     }
     if (settings.runtime() == LocalCluster.Runtime.DOCKER) {
       var problem = DockerEngine.problem(null, LocalCluster.DEFAULT_SANDBOX_IMAGE);
