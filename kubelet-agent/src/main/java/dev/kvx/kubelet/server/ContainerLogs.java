@@ -106,6 +106,9 @@ final class ContainerLogs {
                 target = instances.get(0);
               }
               response.setChunked(true).setStatusCode(200).putHeader("Content-Type", "text/plain");
+              // Headers go out now, not with the first line: `logs -f` of a quiet container must
+              // connect (and the API server's proxy answer) before the container writes anything.
+              response.writeHead();
               AtomicLong left = new AtomicLong(limitBytes == null ? Long.MAX_VALUE : limitBytes);
               LogStream[] stream = new LogStream[1];
               LogSink sink =
