@@ -8,7 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +26,16 @@ import org.slf4j.LoggerFactory;
 final class EventRecorder {
   static final String COMPONENT = "default-scheduler";
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
-  private static final int MAX_IN_FLIGHT = 1000;
+  // As client-go's broadcaster: up to 1000 events wait, beyond that they are dropped.
+  private static final int MAX_IN_FLIGHT = 8;
+  private static final int MAX_QUEUED = 1000;
   private static final int MAX_REMEMBERED = 4096;
   private static final Duration AGGREGATION_WINDOW = Duration.ofMinutes(10);
 
   private final KubeClusterApi api;
   private final Clock clock;
   private final String reportingInstance;
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final RequestLimiter limiter = new RequestLimiter(MAX_IN_FLIGHT, MAX_QUEUED);
   private final AtomicLong lastNanos = new AtomicLong();
   private final Map<String, Seen> seen =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -52,12 +54,6 @@ final class EventRecorder {
   }
 
   void record(Pod pod, String type, String reason, String action, String message) {
-    if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
-      inFlight.decrementAndGet();
-      LOG.debug(
-          "Dropping event {} for {}: too many in flight", reason, pod.getMetadata().getName());
-      return;
-    }
     Instant now = clock.now().truncatedTo(ChronoUnit.SECONDS);
     String ns = pod.getMetadata().getNamespace();
     String key = pod.getMetadata().getUid() + "\u0000" + reason + "\u0000" + message;
@@ -80,24 +76,26 @@ final class EventRecorder {
       }
       seen.put(key, current);
     }
-    var sent =
-        previous != null
-            ? api.send(
-                "PATCH",
-                "/api/v1/namespaces/"
-                    + KubeClusterApi.encode(ns)
-                    + "/events/"
-                    + KubeClusterApi.encode(current.name()),
-                KubeClusterApi.STRATEGIC_MERGE_PATCH,
-                Map.of("count", current.count(), "lastTimestamp", now.toString()))
-            : api.send(
-                "POST",
-                "/api/v1/namespaces/" + KubeClusterApi.encode(ns) + "/events",
-                KubeClusterApi.JSON,
-                event(pod, type, reason, action, message, current));
+    boolean repeat = previous != null;
+    CompletableFuture<Void> sent =
+        limiter.submit(
+            () ->
+                repeat
+                    ? api.send(
+                        "PATCH",
+                        "/api/v1/namespaces/"
+                            + KubeClusterApi.encode(ns)
+                            + "/events/"
+                            + KubeClusterApi.encode(current.name()),
+                        KubeClusterApi.STRATEGIC_MERGE_PATCH,
+                        Map.of("count", current.count(), "lastTimestamp", now.toString()))
+                    : api.send(
+                        "POST",
+                        "/api/v1/namespaces/" + KubeClusterApi.encode(ns) + "/events",
+                        KubeClusterApi.JSON,
+                        event(pod, type, reason, action, message, current)));
     sent.whenComplete(
         (v, e) -> {
-          inFlight.decrementAndGet();
           if (e != null) {
             LOG.debug(
                 "Event {} for {}/{} not recorded: {}",

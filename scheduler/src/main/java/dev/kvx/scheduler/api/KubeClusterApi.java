@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,15 @@ public final class KubeClusterApi implements ClusterApi {
   private static final Logger LOG = LoggerFactory.getLogger(KubeClusterApi.class);
   static final String JSON = "application/json";
   static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  static final int MAX_WRITES_IN_FLIGHT = 64;
 
   private final HttpClient http;
   private final KubernetesSerialization serialization;
   private final String baseUrl;
   private final Clock clock;
   private final EventRecorder events;
+  // Binds, status patches and evictions: all of them, in order, at most this many at a time.
+  private final RequestLimiter writes = new RequestLimiter(MAX_WRITES_IN_FLIGHT, -1);
 
   public KubeClusterApi(KubernetesClient client, Clock clock, String reportingInstance) {
     this.http = client.getHttpClient();
@@ -66,7 +70,7 @@ public final class KubeClusterApi implements ClusterApi {
             "namespace", pod.getMetadata().getNamespace(),
             "uid", pod.getMetadata().getUid()));
     binding.put("target", Map.of("apiVersion", "v1", "kind", "Node", "name", nodeName));
-    return send("POST", podPath(pod) + "/binding", JSON, binding);
+    return writes.submit(() -> send("POST", podPath(pod) + "/binding", JSON, binding));
   }
 
   @Override
@@ -76,7 +80,8 @@ public final class KubeClusterApi implements ClusterApi {
     if (patch == null) {
       return CompletableFuture.completedFuture(null);
     }
-    return send("PATCH", podPath(pod) + "/status", STRATEGIC_MERGE_PATCH, patch);
+    return writes.submit(
+        () -> send("PATCH", podPath(pod) + "/status", STRATEGIC_MERGE_PATCH, patch));
   }
 
   @Override
@@ -92,7 +97,8 @@ public final class KubeClusterApi implements ClusterApi {
     CompletableFuture<Void> marked =
         patch == null
             ? CompletableFuture.completedFuture(null)
-            : send("PATCH", podPath(victim) + "/status", STRATEGIC_MERGE_PATCH, patch);
+            : writes.submit(
+                () -> send("PATCH", podPath(victim) + "/status", STRATEGIC_MERGE_PATCH, patch));
     return marked
         .exceptionally(
             e -> {
@@ -111,18 +117,22 @@ public final class KubeClusterApi implements ClusterApi {
                   "Preempted",
                   "Preempting",
                   "Preempted by pod " + preemptor.getMetadata().getUid() + " on node " + nodeName);
-              return send(
-                      "DELETE",
-                      podPath(victim),
-                      JSON,
-                      Map.of("apiVersion", "v1", "kind", "DeleteOptions"))
-                  .exceptionally(
-                      e -> {
-                        if (e.getCause() instanceof ApiException a && a.code() == 404) {
-                          return null; // already gone
-                        }
-                        throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-                      });
+              CompletableFuture<Void> deleted =
+                  writes.submit(
+                      () ->
+                          send(
+                              "DELETE",
+                              podPath(victim),
+                              JSON,
+                              Map.of("apiVersion", "v1", "kind", "DeleteOptions")));
+              return deleted.exceptionally(
+                  e -> {
+                    Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                    if (cause instanceof ApiException a && a.code() == 404) {
+                      return null; // already gone
+                    }
+                    throw e instanceof CompletionException c ? c : new CompletionException(e);
+                  });
             });
   }
 

@@ -88,6 +88,9 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
   private final Map<String, QueueName> where = new HashMap<>();
   private final Map<String, QueuedPodInfo> unschedulablePods = new LinkedHashMap<>();
   private final Map<String, QueuedPodInfo> gatedPods = new LinkedHashMap<>();
+  // Parked pods per rejecting plugin, so that an event no parked pod cares about costs O(plugins).
+  private final Map<String, Integer> parkedByPlugin = new HashMap<>();
+  private static final String ANY_PLUGIN = "";
   // Nominator state: uid → node, node → pods. Written under the lock; the per-node lists are
   // immutable and swapped, so the filters (one lookup per node and cycle) read without locking.
   private final Map<String, String> nominatedNodeOf = new HashMap<>();
@@ -228,7 +231,7 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
         case UNSCHEDULABLE -> {
           q.podInfo = newPod;
           if (oldPod == null || isPodUpdated(oldPod, newPod.pod())) {
-            unschedulablePods.remove(q.uid());
+            unpark(q);
             remove(q);
             moveToActiveOrBackoff(q);
           }
@@ -249,7 +252,7 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
         switch (where.get(uid)) {
           case ACTIVE -> activeQ.remove(q);
           case BACKOFF -> backoffQ.remove(q);
-          case UNSCHEDULABLE -> unschedulablePods.remove(uid);
+          case UNSCHEDULABLE -> unpark(q);
           case GATED -> gatedPods.remove(uid);
         }
         remove(q);
@@ -326,8 +329,7 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
       if (q.unschedulablePlugins.isEmpty() || moveRequestCycle >= podSchedulingCycle) {
         addToBackoff(q);
       } else {
-        unschedulablePods.put(q.uid(), q);
-        track(q, QueueName.UNSCHEDULABLE);
+        park(q);
       }
       nominateFromStatus(q.podInfo);
     } finally {
@@ -342,6 +344,10 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
   public void moveAllToActiveOrBackoffQueue(ClusterEvent event) {
     lock.lock();
     try {
+      moveRequestCycle = schedulingCycle;
+      if (unschedulablePods.isEmpty() || !anyParkedPodCares(event)) {
+        return; // the common case on busy clusters: one check per plugin, not per parked pod
+      }
       List<QueuedPodInfo> toMove = new ArrayList<>();
       for (QueuedPodInfo q : unschedulablePods.values()) {
         if (podMatchesEvent(q, event)) {
@@ -349,11 +355,10 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
         }
       }
       for (QueuedPodInfo q : toMove) {
-        unschedulablePods.remove(q.uid());
+        unpark(q);
         remove(q);
         moveToActiveOrBackoff(q);
       }
-      moveRequestCycle = schedulingCycle;
     } finally {
       lock.unlock();
     }
@@ -392,7 +397,7 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
         }
       }
       for (QueuedPodInfo q : stale) {
-        unschedulablePods.remove(q.uid());
+        unpark(q);
         remove(q);
         moveToActiveOrBackoff(q);
       }
@@ -493,6 +498,49 @@ public final class SchedulingQueue implements PodNominator, AutoCloseable {
   private void remove(QueuedPodInfo q) {
     byUid.remove(q.uid());
     where.remove(q.uid());
+  }
+
+  private void park(QueuedPodInfo q) {
+    unschedulablePods.put(q.uid(), q);
+    track(q, QueueName.UNSCHEDULABLE);
+    if (q.unschedulablePlugins.isEmpty()) {
+      parkedByPlugin.merge(ANY_PLUGIN, 1, Integer::sum);
+    }
+    for (String plugin : q.unschedulablePlugins) {
+      parkedByPlugin.merge(plugin, 1, Integer::sum);
+    }
+  }
+
+  private void unpark(QueuedPodInfo q) {
+    if (unschedulablePods.remove(q.uid()) == null) {
+      return;
+    }
+    if (q.unschedulablePlugins.isEmpty()) {
+      parkedByPlugin.merge(ANY_PLUGIN, -1, (a, b) -> a + b == 0 ? null : a + b);
+    }
+    for (String plugin : q.unschedulablePlugins) {
+      parkedByPlugin.merge(plugin, -1, (a, b) -> a + b == 0 ? null : a + b);
+    }
+  }
+
+  /** Whether some parked pod was rejected by a plugin that {@code event} may help. */
+  private boolean anyParkedPodCares(ClusterEvent event) {
+    if (event.resource() == ClusterEvent.ResourceKind.WILDCARD
+        || parkedByPlugin.containsKey(ANY_PLUGIN)) {
+      return true;
+    }
+    for (String plugin : parkedByPlugin.keySet()) {
+      List<ClusterEvent> registered = pluginEvents.get(plugin);
+      if (registered == null) {
+        return true;
+      }
+      for (ClusterEvent r : registered) {
+        if (r.matches(event)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private boolean podMatchesEvent(QueuedPodInfo q, ClusterEvent event) {

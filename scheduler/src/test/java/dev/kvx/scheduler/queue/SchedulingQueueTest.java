@@ -99,6 +99,32 @@ class SchedulingQueueTest {
   }
 
   @Test
+  void eachParkedPodMovesOnlyForTheEventsOfThePluginsThatRejectedIt() throws Exception {
+    queue.run();
+    queue.add(pod("fit").uid("1").info());
+    queue.add(pod("taint").uid("2").info());
+    queue.add(pod("gone").uid("3").info());
+    popAndFail("NodeResourcesFit");
+    popAndFail("TaintToleration");
+    QueuedPodInfo gone = popAndFail("NodeResourcesFit");
+    queue.delete(gone.podInfo().pod()); // leaves no trace in the per-plugin bookkeeping
+    clock.step(Duration.ofSeconds(20));
+
+    queue.moveAllToActiveOrBackoffQueue(ClusterEvent.ASSIGNED_POD_ADD); // nobody cares
+    assertThat(queue.pendingPods(QueueName.UNSCHEDULABLE)).isEqualTo(2);
+
+    queue.moveAllToActiveOrBackoffQueue(ClusterEvent.ASSIGNED_POD_DELETE); // frees resources
+    assertThat(queue.pendingPods(QueueName.ACTIVE)).isEqualTo(1);
+    assertThat(popNow().podInfo().name()).isEqualTo("fit");
+
+    queue.moveAllToActiveOrBackoffQueue(ClusterEvent.ASSIGNED_POD_DELETE);
+    assertThat(queue.pendingPods(QueueName.UNSCHEDULABLE)).isEqualTo(1);
+    queue.moveAllToActiveOrBackoffQueue(ClusterEvent.NODE_ADD);
+    assertThat(popNow().podInfo().name()).isEqualTo("taint");
+    assertThat(queue.pendingPods(QueueName.UNSCHEDULABLE)).isZero();
+  }
+
+  @Test
   void aPodMovedWhileStillBackingOffGoesToTheBackoffQueue() throws Exception {
     queue.run();
     queue.add(pod("p").info());
