@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 // fabric8's CRUD mock API server stands in for the kvx API server until that one serves.
 @EnableKubernetesMockClient(crud = true)
 class ControllerTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(60); // a deadline, not a delay: loaded CI machines
 
   KubernetesClient client;
   private final List<String> reconciled = new CopyOnWriteArrayList<>();

@@ -28,13 +28,13 @@ class InformerFactoryTest {
 
       factory.start();
 
-      assertThat(factory.waitForCacheSync(Duration.ofSeconds(10))).isTrue();
+      assertThat(factory.waitForCacheSync(Duration.ofSeconds(60))).isTrue();
       assertThat(factory.syncCheck().check().succeeded()).isTrue();
       assertThat(factory.listerFor(ConfigMap.class).namespace("ns").get("a")).isNotNull();
 
       client.configMaps().inNamespace("other").resource(configMap("other", "b")).create();
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> factory.listerFor(ConfigMap.class).list().size() == 2);
     }
   }
@@ -44,7 +44,7 @@ class InformerFactoryTest {
     try (InformerFactory factory = new InformerFactory(client)) {
       factory.informerFor(ConfigMap.class);
       factory.start();
-      assertThat(factory.waitForCacheSync(Duration.ofSeconds(10))).isTrue();
+      assertThat(factory.waitForCacheSync(Duration.ofSeconds(60))).isTrue();
 
       factory.informerFor(Pod.class);
       assertThat(factory.hasSynced()).isFalse();
@@ -52,7 +52,7 @@ class InformerFactoryTest {
           .hasMessage("1 informers not synced yet: [Pod]");
 
       factory.start();
-      assertThat(factory.waitForCacheSync(Duration.ofSeconds(10))).isTrue();
+      assertThat(factory.waitForCacheSync(Duration.ofSeconds(60))).isTrue();
     }
   }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class LeaderElectorTest {
   private static final String NS = "kube-system";
-  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Duration WAIT = Duration.ofSeconds(60); // a deadline, not a delay: loaded CI machines
 
   KubernetesClient client;
 
