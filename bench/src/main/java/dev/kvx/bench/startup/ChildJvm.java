@@ -4,36 +4,36 @@ import dev.kvx.bench.BenchmarkFailure;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
+import dev.kvx.launcher.up.ClusterJvm;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A fresh JVM running the kvx launcher ({@code dev.kvx.launcher.Kvx}) with this JVM's java, options
- * and class path, as {@code ./kvx} would start it: cold starts measure what a user waits for,
- * class loading and JIT warm-up included.
+ * A fresh JVM running the kvx launcher ({@code dev.kvx.launcher.Kvx}) as {@code kvx up} starts its
+ * cluster process ({@link ClusterJvm}: this JVM's java and options, C1 only, the class-data archive
+ * once one exists), on this class path without its directories (an archive covers jars only): cold
+ * starts measure what a user waits for, class loading and JIT included.
  */
 final class ChildJvm {
 
   private ChildJvm() {}
 
   static List<String> command(List<String> kvxArgs) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-Xrunjdwp")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.kvx.launcher.Kvx");
-    cmd.addAll(kvxArgs);
-    return cmd;
+    return ClusterJvm.command(kvxArgs, null, classPath());
+  }
+
+  /** This JVM's class path without directories (bench/target/classes): the launcher's jars. */
+  static String classPath() {
+    return String.join(
+        File.pathSeparator,
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(e -> !e.isEmpty() && !new File(e).isDirectory())
+            .toList());
   }
 
   /**
@@ -80,7 +80,9 @@ final class ChildJvm {
     // through destroy in stop().
     while ((line = out.readLine()) != null) {
       if (line.startsWith(readyLine)) {
-        return new Started(p, (System.nanoTime() - t0) / 1e9);
+        double cpu =
+            p.toHandle().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
+        return new Started(p, (System.nanoTime() - t0) / 1e9, cpu);
       }
       if (System.nanoTime() > deadline) {
         break;
@@ -91,8 +93,8 @@ final class ChildJvm {
         "kvx " + String.join(" ", kvxArgs) + " did not print '" + readyLine + "'", null);
   }
 
-  /** A started child and how long it took to be ready. */
-  record Started(Process process, double seconds) {
+  /** A started child, how long it took to be ready and the CPU time it had used by then. */
+  record Started(Process process, double seconds, double cpuSeconds) {
     /** SIGTERM, then SIGKILL after 30 s. */
     void stop() throws InterruptedException {
       process.destroy();

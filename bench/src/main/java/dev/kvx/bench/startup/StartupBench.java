@@ -7,6 +7,8 @@ import dev.kvx.bench.Latencies;
 import dev.kvx.component.KubeClients;
 import dev.kvx.launcher.cluster.DockerEngine;
 import dev.kvx.launcher.cluster.LocalCluster;
+import dev.kvx.launcher.up.ClusterFiles;
+import dev.kvx.launcher.up.ClusterJvm;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -35,7 +37,9 @@ import picocli.CommandLine.Spec;
  *   <li>{@code up_simulated_1_node_s}, {@code up_simulated_3_nodes_s}, {@code up_docker_1_node_s}:
  *       the wall time of {@code kvx up} (a fresh JVM that starts the cluster in a second, detached
  *       one and returns once every node is Ready) next to {@code apiserver_cold_start_s}, a fresh
- *       JVM running the bare {@code kvx apiserver} until it serves — the floor of any start.
+ *       JVM running the bare {@code kvx apiserver} until it serves — the floor of any start; and
+ *       as {@code …_cpu_s} the CPU time the cluster process (resp. the API server's) had used by
+ *       then, a figure that depends less on what else runs on the machine.
  *   <li>{@code in_jvm_simulated_1_node_s}: a {@link LocalCluster} started in a warm JVM, what the
  *       JUnit extension costs a test class, next to {@code in_jvm_apiserver_start_s}, the bare API
  *       server started in the same JVM.
@@ -45,7 +49,9 @@ import picocli.CommandLine.Spec;
  *       started at once straight through the engine.
  * </ul>
  *
- * Each start figure is the median of {@code --rounds} starts. Docker figures need a Docker engine
+ * Each start figure is the median of {@code --rounds} starts, every one with the class-data archive
+ * that {@code kvx up} keeps after a user's first start (an unmeasured start writes it when missing),
+ * and the baseline runs in the same JVM configuration. Docker figures need a Docker engine
  * with the image kvx/busybox:latest; without one they are left out, with a note on stderr.
  */
 @Command(
@@ -78,12 +84,17 @@ public final class StartupBench implements Callable<Integer> {
     }
     Path work = Files.createTempDirectory("kvx-bench-startup-");
     try {
-      Figure apiCold = figure("apiserver_cold_start_s", median(rounds, () -> apiServerColdStart(work)));
-      emit(apiCold);
-      emit(figure("up_simulated_1_node_s", median(rounds, () -> upCold(work, "simulated", 1, false)))
-          .against(apiCold));
-      emit(figure("up_simulated_3_nodes_s", median(rounds, () -> upCold(work, "simulated", 3, false)))
-          .against(apiCold));
+      if (!ClusterJvm.hasArchive(ChildJvm.classPath())) {
+        // Only a user's very first kvx up runs without the class-data archive (its kvx down keeps
+        // one): an unmeasured round writes it, so the figures are those of every later start.
+        progress("first kvx up: writing the class-data archive (not measured)");
+        upCold(work, "simulated", 1, false);
+      }
+      Sample apiCold = median(rounds, () -> apiServerColdStart(work));
+      emit(figure("apiserver_cold_start_s", apiCold.wall()));
+      emit(figure("apiserver_cold_start_cpu_s", apiCold.cpu()));
+      emitUp("up_simulated_1_node", median(rounds, () -> upCold(work, "simulated", 1, false)), apiCold);
+      emitUp("up_simulated_3_nodes", median(rounds, () -> upCold(work, "simulated", 3, false)), apiCold);
       inJvm();
       Optional<String> dockerProblem = DockerEngine.problem(null, LocalCluster.DEFAULT_SANDBOX_IMAGE);
       boolean measureDocker = docker != null ? docker : dockerProblem.isEmpty();
@@ -92,13 +103,12 @@ public final class StartupBench implements Callable<Integer> {
       }
       if (measureDocker) {
         if (rounds > 1) {
-          emit(figure("up_docker_1_node_s", median(rounds - 1, () -> upCold(work, "docker", 1, false)))
-              .against(apiCold));
+          emitUp("up_docker_1_node", median(rounds - 1, () -> upCold(work, "docker", 1, false)), apiCold);
         }
         // The last round keeps its cluster for the pods.
-        double last = upCold(work, "docker", 1, true);
+        Sample last = upCold(work, "docker", 1, true);
         if (rounds == 1) {
-          emit(figure("up_docker_1_node_s", last).against(apiCold));
+          emitUp("up_docker_1_node", last, apiCold);
         }
       } else {
         System.err.println("bench startup: no Docker figures (" + dockerProblem.orElse("--no-docker") + ")");
@@ -109,8 +119,8 @@ public final class StartupBench implements Callable<Integer> {
     }
   }
 
-  /** Seconds of one cold {@code kvx apiserver} start on a fresh data dir. */
-  private double apiServerColdStart(Path work) throws Exception {
+  /** One cold {@code kvx apiserver} start on a fresh data dir. */
+  private Sample apiServerColdStart(Path work) throws Exception {
     Path dir = Files.createTempDirectory(work, "apiserver-");
     progress("cold kvx apiserver");
     ChildJvm.Started s =
@@ -119,14 +129,15 @@ public final class StartupBench implements Callable<Integer> {
             "kvx apiserver: serving on",
             START_TIMEOUT);
     s.stop();
-    return s.seconds();
+    return new Sample(s.seconds(), s.cpuSeconds());
   }
 
   /**
-   * Seconds of one {@code kvx up} on a fresh data dir; stops it after ({@code kvx down --purge}),
-   * or, with {@code measurePods}, first measures pod startup on it.
+   * One {@code kvx up} on a fresh data dir: its wall time, and the CPU time of the cluster process
+   * until ready (from its cluster.json); stops it after ({@code kvx down --purge}), with {@code
+   * measurePods} after measuring pod startup on it.
    */
-  private double upCold(Path work, String runtime, int nodes, boolean measurePods) throws Exception {
+  private Sample upCold(Path work, String runtime, int nodes, boolean measurePods) throws Exception {
     Path dir = Files.createTempDirectory(work, "up-");
     Path log = work.resolve("kvx-up.log");
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 6);
@@ -138,10 +149,12 @@ public final class StartupBench implements Callable<Integer> {
                   "--node-name-prefix=" + prefix, "--data-dir=" + dir),
               log,
               START_TIMEOUT);
+      double cpu =
+          new ClusterFiles(dir).readState().map(st -> st.readyCpuMillis() / 1e3).orElse(Double.NaN);
       if (measurePods) {
         podStartup(dir.resolve("kubeconfig"));
       }
-      return seconds;
+      return new Sample(seconds, cpu);
     } finally {
       ChildJvm.runToCompletion(List.of("down", "--purge", "--data-dir=" + dir), log, START_TIMEOUT);
     }
@@ -172,9 +185,11 @@ public final class StartupBench implements Callable<Integer> {
       Path dir = Files.createTempDirectory("kvx-bench-apiserver-");
       try {
         apiServerWarm(vertx, dir);
-        Figure api = figure("in_jvm_apiserver_start_s", median(rounds, () -> apiServerWarm(vertx, dir)));
+        Figure api =
+            figure("in_jvm_apiserver_start_s", median(rounds, () -> apiServerWarm(vertx, dir)).wall());
         clusterWarm();
-        Figure cluster = figure("in_jvm_simulated_1_node_s", median(rounds, this::clusterWarm));
+        Figure cluster =
+            figure("in_jvm_simulated_1_node_s", median(rounds, this::clusterWarm).wall());
         emit(api);
         emit(cluster.against(api));
       } finally {
@@ -185,20 +200,28 @@ public final class StartupBench implements Callable<Integer> {
     }
   }
 
-  private double apiServerWarm(Vertx vertx, Path dir) {
+  private Sample apiServerWarm(Vertx vertx, Path dir) {
     long t0 = System.nanoTime();
     ApiServer server = ApiServer.start(vertx, ApiServerOptions.forTest(dir)).await();
     double seconds = (System.nanoTime() - t0) / 1e9;
     server.close().await();
-    return seconds;
+    return new Sample(seconds, Double.NaN);
   }
 
-  private double clusterWarm() {
+  private Sample clusterWarm() {
     long t0 = System.nanoTime();
     LocalCluster cluster = LocalCluster.builder().startAndWait();
     double seconds = (System.nanoTime() - t0) / 1e9;
     cluster.close();
-    return seconds;
+    return new Sample(seconds, Double.NaN);
+  }
+
+  /** The wall time of a kvx up next to the bare API server's, and the same for CPU time. */
+  private void emitUp(String name, Sample up, Sample apiServer) {
+    emit(figure(name + "_s", up.wall()).against(figure("apiserver_cold_start_s", apiServer.wall())));
+    emit(
+        figure(name + "_cpu_s", up.cpu())
+            .against(figure("apiserver_cold_start_cpu_s", apiServer.cpu())));
   }
 
   private Figure figure(String name, double seconds) {
@@ -214,18 +237,26 @@ public final class StartupBench implements Callable<Integer> {
     System.err.println("bench startup: " + message);
   }
 
-  /** One measurement, in seconds. */
+  /** One start: its wall time and its process' CPU time until ready (NaN: not measured). */
+  private record Sample(double wall, double cpu) {}
+
+  /** One measurement. */
   private interface Round {
-    double seconds() throws Exception;
+    Sample run() throws Exception;
   }
 
-  private static double median(int rounds, Round round) throws Exception {
-    double[] samples = new double[rounds];
+  /** The median wall time and, separately, the median CPU time of {@code rounds} runs. */
+  private static Sample median(int rounds, Round round) throws Exception {
+    double[] walls = new double[rounds];
+    double[] cpus = new double[rounds];
     for (int i = 0; i < rounds; i++) {
-      samples[i] = round.seconds();
+      Sample s = round.run();
+      walls[i] = s.wall();
+      cpus[i] = s.cpu();
     }
-    Arrays.sort(samples);
-    return samples[(rounds - 1) / 2];
+    Arrays.sort(walls);
+    Arrays.sort(cpus);
+    return new Sample(walls[(rounds - 1) / 2], cpus[(rounds - 1) / 2]);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

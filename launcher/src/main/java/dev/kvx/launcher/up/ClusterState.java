@@ -15,6 +15,7 @@ import java.util.List;
  * @param etcdServers etcd URLs; empty for the embedded store
  * @param kubeconfig the admin kubeconfig
  * @param readyMillis how long the start took, until every node was Ready
+ * @param readyCpuMillis the CPU time the process had used by then (its JIT and GC threads included)
  */
 public record ClusterState(
     long pid,
@@ -24,7 +25,8 @@ public record ClusterState(
     String runtime,
     List<String> etcdServers,
     String kubeconfig,
-    long readyMillis) {
+    long readyMillis,
+    long readyCpuMillis) {
 
   public ClusterState {
     nodes = nodes == null ? List.of() : List.copyOf(nodes);

@@ -65,7 +65,12 @@ public final class RunCluster {
               settings.runtimeName(),
               settings.etcdServers(),
               cluster.kubeconfig().toString(),
-              readyMillis));
+              readyMillis,
+              ProcessHandle.current()
+                  .info()
+                  .totalCpuDuration()
+                  .map(java.time.Duration::toMillis)
+                  .orElse(-1L)));
     } catch (IOException e) {
       LOG.warn("cannot write {}: {}", files.state(), e.toString());
     }

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,15 +11,13 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The action of {@code kvx up}: starts the cluster in a detached child JVM (the same java, JVM
- * options and class path, running {@code kvx up --foreground} in a session of its own, its output
- * in {@code kvx.log}), echoes the child's progress lines, and returns once the child has recorded
+ * The action of {@code kvx up}: starts the cluster in a detached child JVM ({@link ClusterJvm},
+ * running {@code kvx up --foreground} in a session of its own, its output in {@code kvx.log}), echoes the child's progress lines, and returns once the child has recorded
  * that every node is Ready. If the child dies or the deadline passes first, it shows the end of the
  * log and fails.
  */
@@ -124,32 +121,17 @@ public final class StartInBackground {
     out.flush();
   }
 
-  /** The same java, JVM options and class path, in a new session when {@code setsid} exists. */
+  /** {@link ClusterJvm}'s command, in a new session when {@code setsid} exists. */
   List<String> childCommand() {
     List<String> cmd = new ArrayList<>();
     Path setsid = Path.of("/usr/bin/setsid");
     if (Files.isExecutable(setsid)) {
       cmd.add(setsid.toString()); // detached from the terminal: no SIGHUP/SIGINT of this shell
     }
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-Xrunjdwp") && !arg.equals("-Xdebug")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(absoluteClassPath(System.getProperty("java.class.path")));
-    cmd.add(dev.kvx.launcher.Kvx.class.getName());
-    cmd.addAll(settings.foregroundArgs());
+    cmd.addAll(
+        ClusterJvm.command(
+            settings.foregroundArgs(), ClusterJvm.pendingArchive(settings.dataDir())));
     return cmd;
-  }
-
-  private static String absoluteClassPath(String classPath) {
-    return String.join(File.pathSeparator,
-        Arrays.stream(classPath.split(File.pathSeparator))
-            .filter(s -> !s.isEmpty())
-            .map(s -> Path.of(s).toAbsolutePath().toString())
-            .toList());
   }
 
   private static void rotateLog(Path log) throws IOException {

@@ -59,10 +59,12 @@ public final class StopCluster {
     long t0 = System.nanoTime();
     ProcessHandle p = process.get();
     p.destroy(); // SIGTERM: the shutdown hook stops the components
+    boolean clean = true;
     try {
       p.onExit().get(GRACE.toSeconds(), TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       err.printf("kvx down: still running after %d s; killing it%n", GRACE.toSeconds());
+      clean = false;
       p.destroyForcibly();
       try {
         p.onExit().get(10, TimeUnit.SECONDS);
@@ -73,6 +75,7 @@ public final class StopCluster {
     } catch (java.util.concurrent.ExecutionException e) {
       // onExit does not fail
     }
+    ClusterJvm.settlePendingArchive(files.dataDir(), clean);
     out.printf("kvx stopped in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return true;
   }

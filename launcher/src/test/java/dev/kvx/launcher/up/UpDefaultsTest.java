@@ -15,7 +15,7 @@ class UpDefaultsTest {
   static final ClusterState LAST =
       new ClusterState(
           42, "https://127.0.0.1:7443", 7443, List.of("kvx-node-1", "kvx-node-2", "kvx-node-3"),
-          "simulated", List.of("http://127.0.0.1:2379"), "/tmp/kvx-data/kubeconfig", 900);
+          "simulated", List.of("http://127.0.0.1:2379"), "/tmp/kvx-data/kubeconfig", 900, 1800);
 
   @Test
   void aFirstStartTakesTheDefaultsAndDockerWhenAnEngineAnswers() {
