@@ -31,6 +31,10 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) {
+    // The launcher jar (bench startup needs it) brings a second logback.xml: logback would print its
+    // status, warnings about that duplicate included, on stdout, among the figures.
+    System.setProperty(
+        "logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
     // Exit explicitly: client libraries (jetcd's gRPC, Vert.x) may leave non-daemon threads behind.
     System.exit(run(args));
   }
