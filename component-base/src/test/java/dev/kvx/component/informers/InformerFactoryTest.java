@@ -9,12 +9,20 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 // fabric8's CRUD mock API server stands in for the kvx API server until that one serves.
 @EnableKubernetesMockClient(crud = true)
 class InformerFactoryTest {
   KubernetesClient client;
+
+  @BeforeEach
+  void patientClient() {
+    // The mock server's first answers can take longer than the client's 10 s request timeout on a
+    // loaded CI machine; the tests' own deadlines bound the waiting.
+    client.getConfiguration().setRequestTimeout(60_000);
+  }
 
   @Test
   void oneSharedInformerPerTypeThatSyncsAndCaches() throws Exception {

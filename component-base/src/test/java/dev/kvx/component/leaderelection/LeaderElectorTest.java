@@ -16,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 // fabric8's CRUD mock API server stands in for the kvx API server until that one serves; these
@@ -26,6 +27,13 @@ class LeaderElectorTest {
   private static final Duration WAIT = Duration.ofSeconds(60); // a deadline, not a delay: loaded CI machines
 
   KubernetesClient client;
+
+  @BeforeEach
+  void patientClient() {
+    // The mock server's first answers can take longer than the client's 10 s request timeout on a
+    // loaded CI machine; the tests' own deadlines bound the waiting.
+    client.getConfiguration().setRequestTimeout(60_000);
+  }
 
   @Test
   void defaultsAreUpstreams() {
