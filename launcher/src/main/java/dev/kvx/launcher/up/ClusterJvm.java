@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -34,6 +36,7 @@ import java.util.List;
 public final class ClusterJvm {
 
   static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+  static final int KEPT_ARCHIVES = 3;
   // An archive that does not match (or a dump that skips signed jars) is not worth a warning.
   static final List<String> QUIET_CDS = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
@@ -93,11 +96,35 @@ public final class ClusterJvm {
         Path archive = archive(absoluteClassPath(System.getProperty("java.class.path")));
         Files.createDirectories(archive.getParent());
         Files.move(pending, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        pruneOldArchives(archive.getParent());
       } else {
         Files.delete(pending);
       }
     } catch (IOException e) {
       // only an optimisation: the next start runs without it
+    }
+  }
+
+  // Each rebuild of kvx writes a new archive (tens of MB): keep the few most recent ones.
+  private static void pruneOldArchives(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      List<Path> archives =
+          files
+              .filter(p -> p.getFileName().toString().matches("kvx-[0-9a-f]+\\.jsa"))
+              .sorted(
+                  Comparator.comparing(
+                          (Path p) -> {
+                            try {
+                              return Files.getLastModifiedTime(p);
+                            } catch (IOException e) {
+                              return FileTime.fromMillis(0);
+                            }
+                          })
+                      .reversed())
+              .toList();
+      for (Path old : archives.subList(Math.min(KEPT_ARCHIVES, archives.size()), archives.size())) {
+        Files.deleteIfExists(old);
+      }
     }
   }
 
