@@ -146,6 +146,7 @@ public final class StartupBench implements Callable<Integer> {
       double seconds =
           ChildJvm.runToCompletion(
               List.of("up", "--runtime=" + runtime, "--nodes=" + nodes, "--port=0",
+                  "--scheduler-port=0", "--controller-manager-port=0",
                   "--node-name-prefix=" + prefix, "--data-dir=" + dir),
               log,
               START_TIMEOUT);

@@ -206,7 +206,15 @@ public final class LocalCluster implements AutoCloseable {
             "kube-scheduler",
             v -> KubeScheduler.start(v, options),
             KubeScheduler::close)
-        .map(s -> progress("scheduler started"));
+        .map(
+            s ->
+                progress(
+                    "scheduler started, /metrics on "
+                        + s.scheme()
+                        + "://"
+                        + hostForUrl(config.bindAddress)
+                        + ":"
+                        + s.port()));
   }
 
   private Future<Void> deployControllerManager() {
@@ -218,7 +226,15 @@ public final class LocalCluster implements AutoCloseable {
             "kube-controller-manager",
             v -> ControllerManager.start(v, options),
             ControllerManager::close)
-        .map(m -> progress("controller-manager started (" + m.controllers().size() + " controllers)"));
+        .map(
+            m ->
+                progress(
+                    "controller-manager started ("
+                        + m.controllers().size()
+                        + " controllers), /metrics on http://"
+                        + hostForUrl(config.bindAddress)
+                        + ":"
+                        + m.port()));
   }
 
   private <T> Future<T> deploy(

@@ -7,6 +7,7 @@ import dev.kvx.launcher.up.ClusterSettings;
 import dev.kvx.launcher.up.RunCluster;
 import dev.kvx.launcher.up.StartInBackground;
 import dev.kvx.launcher.up.UpDefaults;
+import dev.kvx.launcher.up.UpFlags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +70,22 @@ public final class UpCommand implements Callable<Integer> {
   String nodeNamePrefix;
 
   @Option(
+      names = "--scheduler-port",
+      paramLabel = "N",
+      description =
+          "The scheduler's /healthz and /metrics port; 0 picks a free one (default: the last"
+              + " start's, else 10259).")
+  Integer schedulerPort;
+
+  @Option(
+      names = "--controller-manager-port",
+      paramLabel = "N",
+      description =
+          "The controller manager's /healthz and /metrics port; 0 picks a free one (default: the"
+              + " last start's, else 10257).")
+  Integer controllerManagerPort;
+
+  @Option(
       names = "--foreground",
       description = "Run in this terminal until Ctrl-C instead of in the background.")
   boolean foreground;
@@ -96,11 +113,16 @@ public final class UpCommand implements Callable<Integer> {
       settings =
           UpDefaults.resolve(
               dir,
-              nodes,
-              runtime,
-              etcdServers == null ? null : etcdServers.stream().map(String::strip).filter(s -> !s.isEmpty()).toList(),
-              port,
-              nodeNamePrefix,
+              new UpFlags(
+                  nodes,
+                  runtime,
+                  etcdServers == null
+                      ? null
+                      : etcdServers.stream().map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                  port,
+                  nodeNamePrefix,
+                  schedulerPort,
+                  controllerManagerPort),
               files.readState(),
               () -> DockerEngine.reachable(null));
     } catch (IllegalArgumentException e) {

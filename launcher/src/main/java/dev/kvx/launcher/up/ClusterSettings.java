@@ -9,6 +9,9 @@ import java.util.Locale;
 /**
  * The resolved settings of {@code kvx up}: every flag decided (from the command line, else the last
  * start on this data dir, else the defaults), so the background process gets them all explicitly.
+ *
+ * @param schedulerPort the scheduler's /healthz and /metrics port (0: a free one)
+ * @param controllerManagerPort the controller manager's (0: a free one)
  */
 public record ClusterSettings(
     Path dataDir,
@@ -16,7 +19,9 @@ public record ClusterSettings(
     LocalCluster.Runtime runtime,
     List<String> etcdServers,
     int port,
-    String nodeNamePrefix) {
+    String nodeNamePrefix,
+    int schedulerPort,
+    int controllerManagerPort) {
 
   public ClusterSettings {
     etcdServers = List.copyOf(etcdServers);
@@ -32,6 +37,8 @@ public record ClusterSettings(
     args.add("--runtime=" + runtimeName());
     args.add("--port=" + port);
     args.add("--node-name-prefix=" + nodeNamePrefix);
+    args.add("--scheduler-port=" + schedulerPort);
+    args.add("--controller-manager-port=" + controllerManagerPort);
     if (!etcdServers.isEmpty()) {
       args.add("--etcd-servers=" + String.join(",", etcdServers));
     }
@@ -50,6 +57,8 @@ public record ClusterSettings(
         .runtime(runtime)
         .etcdServers(etcdServers)
         .apiPort(port)
-        .nodeNamePrefix(nodeNamePrefix);
+        .nodeNamePrefix(nodeNamePrefix)
+        .scheduler(o -> o.withServing(o.bindAddress(), schedulerPort, o.tlsCertFile(), o.tlsKeyFile()))
+        .controllerManager(o -> o.withPort(controllerManagerPort));
   }
 }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param kubeconfig the admin kubeconfig
  * @param readyMillis how long the start took, until every node was Ready
  * @param readyCpuMillis the CPU time the process had used by then (its JIT and GC threads included)
+ * @param schedulerPort the scheduler's port as asked for (0: a free one); null in older files
+ * @param controllerManagerPort the controller manager's, likewise
  */
 public record ClusterState(
     long pid,
@@ -26,7 +28,9 @@ public record ClusterState(
     List<String> etcdServers,
     String kubeconfig,
     long readyMillis,
-    long readyCpuMillis) {
+    long readyCpuMillis,
+    Integer schedulerPort,
+    Integer controllerManagerPort) {
 
   public ClusterState {
     nodes = nodes == null ? List.of() : List.copyOf(nodes);

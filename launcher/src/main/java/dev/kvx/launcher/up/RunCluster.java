@@ -70,7 +70,9 @@ public final class RunCluster {
                   .info()
                   .totalCpuDuration()
                   .map(java.time.Duration::toMillis)
-                  .orElse(-1L)));
+                  .orElse(-1L),
+              settings.schedulerPort(),
+              settings.controllerManagerPort()));
     } catch (IOException e) {
       LOG.warn("cannot write {}: {}", files.state(), e.toString());
     }

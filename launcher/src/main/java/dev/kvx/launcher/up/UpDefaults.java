@@ -1,6 +1,8 @@
 package dev.kvx.launcher.up;
 
+import dev.kvx.controller.ControllerManagerOptions;
 import dev.kvx.launcher.cluster.LocalCluster;
+import dev.kvx.scheduler.SchedulerOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -10,8 +12,8 @@ import java.util.function.BooleanSupplier;
 /**
  * How {@code kvx up} decides what was not given on its command line: first the last start on the
  * same data dir (so {@code kvx up} after {@code kvx down} brings back the same cluster), then the
- * defaults — one node named kvx-node-1, port 6443, the embedded store, and the Docker runtime when an
- * engine answers.
+ * defaults — one node named kvx-node-1, the upstream ports (API server 6443, scheduler 10259,
+ * controller manager 10257), the embedded store, and the Docker runtime when an engine answers.
  */
 public final class UpDefaults {
 
@@ -21,26 +23,37 @@ public final class UpDefaults {
   private UpDefaults() {}
 
   /**
-   * The settings from the flags (null: not given) and the last start's state.
+   * The settings from the flags and the last start's state.
    *
-   * @throws IllegalArgumentException with what to do when no runtime can be chosen
+   * @throws IllegalArgumentException with what to do when no runtime can be chosen, or a value is
+   *     impossible
    */
   public static ClusterSettings resolve(
-      Path dataDir,
-      Integer nodes,
-      LocalCluster.Runtime runtime,
-      List<String> etcdServers,
-      Integer port,
-      String nodeNamePrefix,
-      Optional<ClusterState> last,
-      BooleanSupplier dockerReachable) {
-    int n = nodes != null ? nodes : last.map(s -> s.nodes().size()).filter(c -> c > 0).orElse(DEFAULT_NODES);
-    int p = port != null ? port : last.map(ClusterState::port).filter(x -> x > 0).orElse(DEFAULT_PORT);
+      Path dataDir, UpFlags flags, Optional<ClusterState> last, BooleanSupplier dockerReachable) {
+    int n =
+        flags.nodes() != null
+            ? flags.nodes()
+            : last.map(s -> s.nodes().size()).filter(c -> c > 0).orElse(DEFAULT_NODES);
+    int p = flags.port() != null ? flags.port() : last.map(ClusterState::port).filter(x -> x > 0).orElse(DEFAULT_PORT);
+    int scheduler =
+        flags.schedulerPort() != null
+            ? flags.schedulerPort()
+            : last.map(ClusterState::schedulerPort).orElse(SchedulerOptions.DEFAULT_PORT);
+    int manager =
+        flags.controllerManagerPort() != null
+            ? flags.controllerManagerPort()
+            : last.map(ClusterState::controllerManagerPort)
+                .orElse(ControllerManagerOptions.DEFAULT_PORT);
     List<String> etcd =
-        etcdServers != null && !etcdServers.isEmpty()
-            ? etcdServers
+        flags.etcdServers() != null && !flags.etcdServers().isEmpty()
+            ? flags.etcdServers()
             : last.map(ClusterState::etcdServers).orElse(List.of());
-    LocalCluster.Runtime r = runtime != null ? runtime : last.map(UpDefaults::runtimeOf).orElse(null);
+    String prefix =
+        flags.nodeNamePrefix() != null && !flags.nodeNamePrefix().isBlank()
+            ? flags.nodeNamePrefix().strip()
+            : last.flatMap(UpDefaults::prefixOf).orElse(LocalCluster.DEFAULT_NODE_PREFIX);
+    LocalCluster.Runtime r =
+        flags.runtime() != null ? flags.runtime() : last.map(UpDefaults::runtimeOf).orElse(null);
     if (r == null) {
       if (!dockerReachable.getAsBoolean()) {
         throw new IllegalArgumentException(
@@ -49,17 +62,19 @@ public final class UpDefaults {
       }
       r = LocalCluster.Runtime.DOCKER;
     }
-    String prefix =
-        nodeNamePrefix != null && !nodeNamePrefix.isBlank()
-            ? nodeNamePrefix.strip()
-            : last.flatMap(UpDefaults::prefixOf).orElse(LocalCluster.DEFAULT_NODE_PREFIX);
     if (n < 1) {
       throw new IllegalArgumentException("--nodes must be at least 1: " + n);
     }
-    if (p < 0 || p > 65535) {
-      throw new IllegalArgumentException("--port must be between 0 and 65535: " + p);
+    requirePort("--port", p);
+    requirePort("--scheduler-port", scheduler);
+    requirePort("--controller-manager-port", manager);
+    return new ClusterSettings(dataDir, n, r, etcd, p, prefix, scheduler, manager);
+  }
+
+  private static void requirePort(String flag, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(flag + " must be between 0 and 65535: " + port);
     }
-    return new ClusterSettings(dataDir, n, r, etcd, p, prefix);
   }
 
   // kvx-node-1 → kvx-node

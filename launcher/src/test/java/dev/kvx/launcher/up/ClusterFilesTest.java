@@ -27,7 +27,7 @@ class ClusterFilesTest {
     ClusterFiles files = new ClusterFiles(dir);
     ClusterState state =
         new ClusterState(7, "https://127.0.0.1:6443", 6443, List.of("kvx-node-1"), "docker",
-            List.of(), dir.resolve("kubeconfig").toString(), 1234, 2345);
+            List.of(), dir.resolve("kubeconfig").toString(), 1234, 2345, 10259, 10257);
     files.writeState(state);
     assertThat(files.readState()).contains(state);
     assertThat(files.looksLikeCluster()).isTrue();

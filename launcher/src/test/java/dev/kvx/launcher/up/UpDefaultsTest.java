@@ -15,55 +15,71 @@ class UpDefaultsTest {
   static final ClusterState LAST =
       new ClusterState(
           42, "https://127.0.0.1:7443", 7443, List.of("kvx-node-1", "kvx-node-2", "kvx-node-3"),
-          "simulated", List.of("http://127.0.0.1:2379"), "/tmp/kvx-data/kubeconfig", 900, 1800);
+          "simulated", List.of("http://127.0.0.1:2379"), "/tmp/kvx-data/kubeconfig", 900, 1800,
+          0, 20257);
+
+  static UpFlags flags(Integer nodes, Runtime runtime, Integer port) {
+    return new UpFlags(nodes, runtime, null, port, null, null, null);
+  }
 
   @Test
-  void aFirstStartTakesTheDefaultsAndDockerWhenAnEngineAnswers() {
-    ClusterSettings s = UpDefaults.resolve(DIR, null, null, null, null, null, Optional.empty(), () -> true);
-    assertThat(s).isEqualTo(new ClusterSettings(DIR, 1, Runtime.DOCKER, List.of(), 6443, "kvx-node"));
+  void aFirstStartTakesTheUpstreamDefaultsAndDockerWhenAnEngineAnswers() {
+    ClusterSettings s = UpDefaults.resolve(DIR, UpFlags.none(), Optional.empty(), () -> true);
+    assertThat(s)
+        .isEqualTo(
+            new ClusterSettings(DIR, 1, Runtime.DOCKER, List.of(), 6443, "kvx-node", 10259, 10257));
   }
 
   @Test
   void withoutDockerAndWithoutARuntimeFlagItSaysToUseTheSimulatedRuntime() {
-    assertThatThrownBy(
-            () -> UpDefaults.resolve(DIR, null, null, null, null, null, Optional.empty(), () -> false))
+    assertThatThrownBy(() -> UpDefaults.resolve(DIR, UpFlags.none(), Optional.empty(), () -> false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--runtime=simulated");
     assertThat(
-            UpDefaults.resolve(DIR, null, Runtime.SIMULATED, null, null, null, Optional.empty(), () -> false)
+            UpDefaults.resolve(
+                    DIR, flags(null, Runtime.SIMULATED, null), Optional.empty(), () -> false)
                 .runtime())
         .isEqualTo(Runtime.SIMULATED);
   }
 
   @Test
   void aRestartBringsBackTheLastSettingsUnlessFlagsOverrideThem() {
-    ClusterSettings again = UpDefaults.resolve(DIR, null, null, null, null, null, Optional.of(LAST), () -> false);
+    ClusterSettings again = UpDefaults.resolve(DIR, UpFlags.none(), Optional.of(LAST), () -> false);
     assertThat(again)
         .isEqualTo(
             new ClusterSettings(
-                DIR, 3, Runtime.SIMULATED, List.of("http://127.0.0.1:2379"), 7443, "kvx-node"));
+                DIR, 3, Runtime.SIMULATED, List.of("http://127.0.0.1:2379"), 7443, "kvx-node", 0,
+                20257));
     ClusterSettings changed =
-        UpDefaults.resolve(DIR, 5, Runtime.DOCKER, List.of(), 8443, "bench", Optional.of(LAST), () -> true);
-    assertThat(changed.nodes()).isEqualTo(5);
-    assertThat(changed.runtime()).isEqualTo(Runtime.DOCKER);
-    assertThat(changed.port()).isEqualTo(8443);
-    assertThat(changed.nodeNamePrefix()).isEqualTo("bench");
+        UpDefaults.resolve(
+            DIR,
+            new UpFlags(5, Runtime.DOCKER, List.of(), 8443, "bench", 30259, 0),
+            Optional.of(LAST),
+            () -> true);
+    assertThat(changed)
+        .isEqualTo(
+            new ClusterSettings(
+                DIR, 5, Runtime.DOCKER, List.of("http://127.0.0.1:2379"), 8443, "bench", 30259, 0));
   }
 
   @Test
   void theBackgroundProcessGetsEverySettingAsAFlag() {
-    ClusterSettings s = new ClusterSettings(DIR, 2, Runtime.SIMULATED, List.of("http://e:2379"), 0, "n");
+    ClusterSettings s =
+        new ClusterSettings(DIR, 2, Runtime.SIMULATED, List.of("http://e:2379"), 0, "n", 1, 2);
     assertThat(s.foregroundArgs())
         .containsExactly(
             "up", "--foreground", "--data-dir=/tmp/kvx-data", "--nodes=2", "--runtime=simulated",
-            "--port=0", "--node-name-prefix=n", "--etcd-servers=http://e:2379");
+            "--port=0", "--node-name-prefix=n", "--scheduler-port=1", "--controller-manager-port=2",
+            "--etcd-servers=http://e:2379");
   }
 
   @Test
   void rejectsImpossibleValues() {
-    assertThatThrownBy(() -> UpDefaults.resolve(DIR, 0, Runtime.SIMULATED, null, null, null, Optional.empty(), () -> true))
+    assertThatThrownBy(
+            () -> UpDefaults.resolve(DIR, flags(0, Runtime.SIMULATED, null), Optional.empty(), () -> true))
         .hasMessageContaining("--nodes");
-    assertThatThrownBy(() -> UpDefaults.resolve(DIR, 1, Runtime.SIMULATED, null, 70000, null, Optional.empty(), () -> true))
+    assertThatThrownBy(
+            () -> UpDefaults.resolve(DIR, flags(1, Runtime.SIMULATED, 70000), Optional.empty(), () -> true))
         .hasMessageContaining("--port");
   }
 }
