@@ -89,6 +89,9 @@ public final class StartupBench implements Callable<Integer> {
         // one): an unmeasured round writes it, so the figures are those of every later start.
         progress("first kvx up: writing the class-data archive (not measured)");
         upCold(work, "simulated", 1, false);
+        if (!ClusterJvm.hasArchive(ChildJvm.classPath())) {
+          progress("no class-data archive was written: the figures are without one");
+        }
       }
       Sample apiCold = median(rounds, () -> apiServerColdStart(work));
       emit(figure("apiserver_cold_start_s", apiCold.wall()));

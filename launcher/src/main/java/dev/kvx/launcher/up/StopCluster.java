@@ -16,12 +16,13 @@ import java.util.stream.Stream;
 /**
  * The action of {@code kvx down}: SIGTERM to the cluster process (its shutdown hook stops every
  * component gracefully; pod containers keep running for the next {@code kvx up} to adopt), a
- * forced kill only after {@link #GRACE}; with {@code --purge}, also the cluster's containers and the
- * whole data dir.
+ * forced kill only after {@link #GRACE} (longer while the JVM writes its class-data archive); with
+ * {@code --purge}, also the cluster's containers and the whole data dir.
  */
 public final class StopCluster {
 
   static final Duration GRACE = Duration.ofSeconds(45);
+  static final Duration ARCHIVE_GRACE = Duration.ofSeconds(90);
 
   private final ClusterFiles files;
   private final boolean purge;
@@ -61,7 +62,18 @@ public final class StopCluster {
     p.destroy(); // SIGTERM: the shutdown hook stops the components
     boolean clean = true;
     try {
-      p.onExit().get(GRACE.toSeconds(), TimeUnit.SECONDS);
+      try {
+        p.onExit().get(GRACE.toSeconds(), TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (!Files.exists(ClusterJvm.pendingArchive(files.dataDir()))) {
+          throw e;
+        }
+        // The components are stopped and the JVM is writing its class-data archive: on a busy
+        // machine that takes a while, and killing it would waste it.
+        out.println("Writing the class-data archive for faster starts ...");
+        out.flush();
+        p.onExit().get(ARCHIVE_GRACE.toSeconds(), TimeUnit.SECONDS);
+      }
     } catch (java.util.concurrent.TimeoutException e) {
       err.printf("kvx down: still running after %d s; killing it%n", GRACE.toSeconds());
       clean = false;
