@@ -51,6 +51,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The kind-style end-to-end suite: one cluster of separate processes (etcd, {@code kvx apiserver},
@@ -235,7 +236,7 @@ class ClusterScenariosTest {
 
   // ---- Jobs -------------------------------------------------------------------------------------
 
-  /** {@code kubectl create job} runs to Complete, and {@code kubectl wait} sees it. */
+  /** {@code kubectl create job} runs to Complete; {@code kubectl wait} and {@code logs} see it. */
   @Order(3)
   @Test
   void jobRunsToCompletion() {
@@ -256,7 +257,7 @@ class ClusterScenariosTest {
         "--",
         "sh",
         "-c",
-        "echo done");
+        "echo hello from $(hostname)");
     Kubectl.Result waited =
         ok(k, "-n", ns, "wait", "--for=condition=complete", "job/hello", ROLLOUT_TIMEOUT);
     assertThat(waited.stdout()).contains("job.batch/hello condition met");
@@ -267,6 +268,9 @@ class ClusterScenariosTest {
     List<Pod> pods = client.pods().inNamespace(ns).withLabel("job-name", "hello").list().getItems();
     assertThat(pods).hasSize(1);
     assertThat(Pods.phase(pods.get(0))).isEqualTo("Succeeded");
+    // Through the API server to the pod's agent and its container's log.
+    assertThat(ok(k, "-n", ns, "logs", "job/hello").stdout())
+        .isEqualTo("hello from " + pods.get(0).getMetadata().getName() + "\n");
   }
 
   // ---- DaemonSets -------------------------------------------------------------------------------
@@ -468,23 +472,12 @@ class ClusterScenariosTest {
         .inNamespace(ns)
         .resource(deployment("backend", 3, template))
         .create();
-    client
-        .services()
-        .inNamespace(ns)
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName("backend")
-                .endMetadata()
-                .withNewSpec()
-                .withSelector(Map.of("app", "backend"))
-                .addNewPort()
-                .withPort(80)
-                .withTargetPort(new IntOrString("http"))
-                .endPort()
-                .endSpec()
-                .build())
-        .create();
+    // The Service's targetPort is the container port's name, resolved per pod by the controller.
+    Kubectl k = cluster.kubectl(KubectlBinary.of("1.32"));
+    assertThat(
+            ok(k, "-n", ns, "expose", "deployment", "backend", "--port=80", "--target-port=http")
+                .stdout())
+        .contains("service/backend exposed");
 
     List<Pod> running =
         await()
@@ -531,7 +524,23 @@ class ClusterScenariosTest {
                         .orElse(null),
                 Objects::nonNull);
     gate.open(replacement.getMetadata().getName());
-    awaitReadyEndpoints(ns, "backend", Set.of(Pods.ip(running.get(2)), Pods.ip(replacement)));
+    Set<String> ready = Set.of(Pods.ip(running.get(2)), Pods.ip(replacement));
+    awaitReadyEndpoints(ns, "backend", ready);
+
+    // kubectl reads the same: the slice's ready endpoints are exactly the ready pods.
+    JsonNode slices =
+        cluster
+            .kubectl(KubectlBinary.of("1.27"))
+            .json("-n", ns, "get", "endpointslices", "-l", "kubernetes.io/service-name=backend");
+    List<String> listed = new ArrayList<>();
+    for (JsonNode item : slices.path("items")) {
+      for (JsonNode e : item.path("endpoints")) {
+        if (e.path("conditions").path("ready").asBoolean(false)) {
+          e.path("addresses").forEach(a -> listed.add(a.asString()));
+        }
+      }
+    }
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(ready);
   }
 
   private void awaitReadyEndpoints(String ns, String service, Set<String> ips) {
