@@ -80,6 +80,9 @@ class ClusterScenariosTest {
 
   static final String ROLLOUT_TIMEOUT = "--timeout=180s";
 
+  /** A finalizer no controller owns: what it holds stays until the test removes it. */
+  static final String HOLD = "e2e.kvx.dev/hold";
+
   @RegisterExtension static final ProcessClusterExtension kind = new ProcessClusterExtension(NODES);
 
   /** Readiness gates' host directories. */
@@ -579,8 +582,9 @@ class ClusterScenariosTest {
   // ---- Namespaces -------------------------------------------------------------------------------
 
   /**
-   * {@code kubectl delete namespace}: the namespace shows Terminating while its pods shut down,
-   * then disappears with everything in it; kubectl returns once it is gone.
+   * {@code kubectl delete namespace}: the namespace stays Terminating, its conditions naming what
+   * is left, until its contents are gone — here held by a finalizer the test removes last — then
+   * disappears with everything in it; kubectl returns once it is gone.
    */
   @Order(7)
   @Test
@@ -591,52 +595,76 @@ class ClusterScenariosTest {
   private void namespaceDeletion(Kubectl k) {
     String ns = "doomed-" + k.binary().slug();
     ok(k, "create", "namespace", ns);
-    // sleep as PID 1 ignores SIGTERM: each pod takes its full 3 s grace period to stop.
     String manifest =
         """
         apiVersion: apps/v1
         kind: Deployment
         metadata:
-          name: slow
+          name: web
         spec:
           replicas: 2
           selector:
-            matchLabels: {app: slow}
+            matchLabels: {app: web}
           template:
             metadata:
-              labels: {app: slow}
+              labels: {app: web}
             spec:
-              terminationGracePeriodSeconds: 3
+              terminationGracePeriodSeconds: 5
               containers:
-              - name: slow
+              - name: web
                 image: %s
-                command: [sleep, "3600"]
+                command: [sh, -c, "%s"]
         ---
         apiVersion: v1
         kind: ConfigMap
         metadata:
           name: settings
+          finalizers: [%s]
         data:
           mode: e2e
         """
-            .formatted(Workloads.IMAGE_V1);
+            .formatted(Workloads.IMAGE_V1, Workloads.SERVE.get(2), HOLD);
     Kubectl.Result applied = k.runWithInput(manifest, "-n", ns, "apply", "-f", "-");
     assertThat(applied.exitCode()).as(applied.toString()).isZero();
-    ok(k, "-n", ns, "create", "service", "clusterip", "slow", "--tcp=80:8080");
-    rolledOut(k, ns, "deployment/slow");
+    ok(k, "-n", ns, "create", "service", "clusterip", "web", "--tcp=80:8080");
+    rolledOut(k, ns, "deployment/web");
 
     try (Kubectl.Background delete = k.start("delete", "namespace", ns)) {
+      // Everything else goes; the finalizer holds the ConfigMap, and with it the namespace.
       await()
           .atMost(DEADLINE)
-          .pollInterval(Duration.ofMillis(200))
           .untilAsserted(
               () -> {
-                Kubectl.Result shown = k.run("get", "namespace", ns, "--no-headers");
-                assertThat(shown.stdout()).as(shown.toString()).contains("Terminating");
+                assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
+                assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+                assertThat(client.services().inNamespace(ns).list().getItems()).isEmpty();
+                JsonNode namespace = k.json("get", "namespace", ns);
+                assertThat(namespace.at("/status/phase").asString("")).isEqualTo("Terminating");
+                assertThat(condition(namespace, "NamespaceFinalizersRemaining"))
+                    .contains("\"status\":\"True\"")
+                    .contains(HOLD);
+                assertThat(condition(namespace, "NamespaceContentRemaining"))
+                    .contains("\"status\":\"True\"")
+                    .contains("configmaps");
               });
-      assertThat(client.pods().inNamespace(ns).list().getItems())
-          .as("pods still shutting down while the namespace is Terminating")
-          .isNotEmpty();
+      assertThat(ok(k, "get", "namespace", ns, "--no-headers").stdout()).contains("Terminating");
+      assertThat(delete.alive()).as("kubectl delete waits: " + delete).isTrue();
+      for (String node : cluster.nodeNames()) {
+        assertThat(cluster.docker().runningOnNode(node, ns))
+            .as("containers of " + ns + " on " + node)
+            .isEmpty();
+      }
+
+      ok(
+          k,
+          "-n",
+          ns,
+          "patch",
+          "configmap",
+          "settings",
+          "--type=json",
+          "-p",
+          "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
       Kubectl.Result deleted = delete.await(DEADLINE);
       assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
       assertThat(deleted.stdout()).contains("namespace \"" + ns + "\" deleted");
@@ -644,13 +672,17 @@ class ClusterScenariosTest {
     Kubectl.Result gone = k.run("get", "namespace", ns);
     assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(1);
     assertThat(gone.stderr()).contains("NotFound");
-    assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
     assertThat(client.configMaps().inNamespace(ns).list().getItems()).isEmpty();
-    for (String node : cluster.nodeNames()) {
-      assertThat(cluster.docker().runningOnNode(node, ns))
-          .as("containers of " + ns + " on " + node)
-          .isEmpty();
+  }
+
+  /** The namespace condition of {@code type} as JSON text, or "" when there is none. */
+  private static String condition(JsonNode namespace, String type) {
+    for (JsonNode c : namespace.at("/status/conditions")) {
+      if (type.equals(c.path("type").asString(""))) {
+        return c.toString();
+      }
     }
+    return "";
   }
 
   // ---- Node loss --------------------------------------------------------------------------------
