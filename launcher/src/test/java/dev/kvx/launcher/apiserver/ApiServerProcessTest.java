@@ -68,6 +68,9 @@ class ApiServerProcessTest {
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC",
+                // C1 only: half the CPU of a cold start, which shares two cores with the module's
+                // in-JVM cluster tests (a loaded machine took over 90 s with C2).
+                "-XX:TieredStopAtLevel=1",
                 "-cp",
                 classPath(),
                 "dev.kvx.launcher.Kvx",
