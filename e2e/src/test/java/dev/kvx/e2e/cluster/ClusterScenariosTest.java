@@ -384,7 +384,7 @@ class ClusterScenariosTest {
           .atMost(DEADLINE)
           .untilAsserted(
               () ->
-                  assertThat(events)
+                  assertThat(snapshot(events))
                       .containsSubsequence(
                           "added web-0",
                           "ready web-0",
@@ -402,10 +402,18 @@ class ClusterScenariosTest {
                       .containsExactly("web-0"));
       await()
           .atMost(DEADLINE)
-          .untilAsserted(() -> assertThat(events).contains("deleted web-2", "deleted web-1"));
-      assertThat(events)
+          .untilAsserted(
+              () -> assertThat(snapshot(events)).contains("deleted web-2", "deleted web-1"));
+      assertThat(snapshot(events))
           .as("web-1 is deleted only once web-2 is gone")
           .containsSubsequence("deleted web-2", "terminating web-1");
+    }
+  }
+
+  /** A copy of a list the watch thread appends to, safe to iterate. */
+  private static List<String> snapshot(List<String> events) {
+    synchronized (events) {
+      return List.copyOf(events);
     }
   }
 
