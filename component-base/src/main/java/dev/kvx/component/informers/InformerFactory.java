@@ -36,7 +36,7 @@ public final class InformerFactory implements AutoCloseable {
   private final long resyncMillis;
   private final Map<Class<?>, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
   private final Set<SharedIndexInformer<?>> started = ConcurrentHashMap.newKeySet();
-  private boolean closed;
+  private volatile boolean closed;
 
   /** Informers without periodic resync. */
   public InformerFactory(KubernetesClient client) {
@@ -56,7 +56,17 @@ public final class InformerFactory implements AutoCloseable {
       throw new IllegalStateException("informer factory is closed");
     }
     return (SharedIndexInformer<T>)
-        informers.computeIfAbsent(type, t -> factory.sharedIndexInformerFor(type, resyncMillis));
+        informers.computeIfAbsent(type, t -> retryingForever(factory.sharedIndexInformerFor(type, resyncMillis)));
+  }
+
+  /**
+   * As client-go's reflectors: a failed list or watch is retried (with the informer's backoff) for
+   * as long as the factory is open. fabric8's default gives up for good when the first list fails,
+   * so a component starting while the API server is slow or restarting would never become ready.
+   */
+  private <T extends HasMetadata> SharedIndexInformer<T> retryingForever(SharedIndexInformer<T> informer) {
+    informer.exceptionHandler((started, error) -> !closed);
+    return informer;
   }
 
   /** A lister over the cache of {@code type}'s informer (cached objects: copy before changing). */
