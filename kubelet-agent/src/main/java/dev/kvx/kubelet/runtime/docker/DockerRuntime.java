@@ -55,6 +55,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtime on Docker Engine through docker-java, laid out as dockershim did it: the sandbox is a
@@ -67,6 +69,7 @@ import java.util.stream.Collectors;
  * of the same container while {@code docker ps} reports the same state.
  */
 public final class DockerRuntime implements ContainerRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
   static final String RUNTIME_NAME = "docker";
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
   private static final int EXEC_OUTPUT_LIMIT = 16 * 1024;
@@ -76,6 +79,7 @@ public final class DockerRuntime implements ContainerRuntime {
   private final String sandboxImage;
   private final List<String> sandboxCommand;
   private final boolean ownsClient;
+  private final boolean buildSandboxImage;
   private final Map<String, Cached<RuntimeContainer>> containers = new ConcurrentHashMap<>();
   private final Map<String, Cached<RuntimeSandbox>> sandboxes = new ConcurrentHashMap<>();
   private final Map<String, ImageStatus> imagesById = new ConcurrentHashMap<>();
@@ -94,11 +98,32 @@ public final class DockerRuntime implements ContainerRuntime {
       String sandboxImage,
       List<String> sandboxCommand,
       boolean ownsClient) {
+    this(
+        docker,
+        nodeName,
+        sandboxImage,
+        sandboxCommand,
+        ownsClient,
+        BusyboxImage.TAG.equals(sandboxImage));
+  }
+
+  /**
+   * As the public constructor; {@code buildSandboxImage}: build the sandbox image with {@link
+   * BusyboxImage} when it cannot be pulled (tests use it with a tag of their own).
+   */
+  DockerRuntime(
+      DockerClient docker,
+      String nodeName,
+      String sandboxImage,
+      List<String> sandboxCommand,
+      boolean ownsClient,
+      boolean buildSandboxImage) {
     this.docker = docker;
     this.nodeName = nodeName;
     this.sandboxImage = sandboxImage;
     this.sandboxCommand = sandboxCommand == null ? null : List.copyOf(sandboxCommand);
     this.ownsClient = ownsClient;
+    this.buildSandboxImage = buildSandboxImage;
   }
 
   @Override
@@ -168,10 +193,31 @@ public final class DockerRuntime implements ContainerRuntime {
 
   // ---- sandboxes ----
 
+  /**
+   * Pulls the sandbox image. kvx's own {@link BusyboxImage#TAG} is in no registry: when its pull
+   * fails it is built from the host's static busybox instead, so a fresh machine needs no build
+   * step (the sandbox is created on a pod worker's thread, so the build may block).
+   */
+  private void obtainSandboxImage() {
+    try {
+      pullImage(sandboxImage);
+    } catch (ImagePullException pull) {
+      if (!buildSandboxImage) {
+        throw pull;
+      }
+      try {
+        BusyboxImage.ensure(docker, sandboxImage).ifPresent(b -> LOG.info(b.summary()));
+      } catch (ImageBuildException build) {
+        throw new ImagePullException(
+            pull.getMessage() + "; building it locally failed too: " + build.getMessage(), build);
+      }
+    }
+  }
+
   @Override
   public String createSandbox(SandboxConfig config) {
     if (imageStatus(sandboxImage).isEmpty()) {
-      pullImage(sandboxImage);
+      obtainSandboxImage();
     }
     PodRef pod = config.pod();
     Map<String, String> labels = new HashMap<>(config.labels());

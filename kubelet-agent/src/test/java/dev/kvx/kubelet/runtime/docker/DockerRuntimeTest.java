@@ -1,6 +1,7 @@
 package dev.kvx.kubelet.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.kvx.kubelet.DockerSupport;
@@ -10,6 +11,7 @@ import dev.kvx.kubelet.runtime.ExecConfig;
 import dev.kvx.kubelet.runtime.ExecIo;
 import dev.kvx.kubelet.runtime.ExecResult;
 import dev.kvx.kubelet.runtime.ExecSession;
+import dev.kvx.kubelet.runtime.ImagePullException;
 import dev.kvx.kubelet.runtime.LogOptions;
 import dev.kvx.kubelet.runtime.LogSink;
 import dev.kvx.kubelet.runtime.PodRef;
@@ -72,6 +74,41 @@ class DockerRuntimeTest {
         false,
         false,
         Map.of());
+  }
+
+  @Test
+  void aBuildableSandboxImageThatCannotBePulledIsBuiltFromTheHostsBusybox() {
+    // A tag of this test's own stands in for kvx/busybox:latest, which tests beside it use.
+    String tag = "kvx-test/busybox:" + UUID.randomUUID().toString().substring(0, 8);
+    DockerRuntime building =
+        new DockerRuntime(docker, node, tag, DockerSupport.SANDBOX_COMMAND, false, true);
+    try {
+      String sandbox =
+          building.createSandbox(
+              new SandboxConfig(pod, 0, "p1", false, List.of(), "Always", Map.of()));
+      building.startSandbox(sandbox);
+
+      assertThat(building.imageStatus(tag)).isPresent();
+      assertThat(building.sandboxStatus(sandbox).orElseThrow().ready()).isTrue();
+    } finally {
+      DockerSupport.removeNodeContainers(docker, node);
+      BusyboxImageTest.untag(docker, tag);
+    }
+  }
+
+  @Test
+  void anyOtherSandboxImageThatCannotBePulledFailsThePull() {
+    String tag = "kvx-test/not-pullable:" + UUID.randomUUID().toString().substring(0, 8);
+    DockerRuntime other =
+        new DockerRuntime(docker, node, tag, DockerSupport.SANDBOX_COMMAND, false);
+
+    assertThatThrownBy(
+            () ->
+                other.createSandbox(
+                    new SandboxConfig(pod, 0, "p1", false, List.of(), "Always", Map.of())))
+        .isInstanceOf(ImagePullException.class)
+        .hasMessageContaining("failed to pull and unpack image \"" + tag + "\"");
+    assertThat(other.imageStatus(tag)).isEmpty();
   }
 
   @Test
