@@ -4,45 +4,105 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.kvx.kubelet.runtime.RuntimeLabels;
+import dev.kvx.kubelet.runtime.docker.BusyboxImage;
 import dev.kvx.kubelet.runtime.docker.DockerClients;
+import dev.kvx.kubelet.runtime.docker.ImageBuildException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * What a cluster on the Docker runtime needs from the engine, checked before any component starts
- * (so {@code kvx up} can say what to fix), and the removal of a cluster's containers when nothing
- * could adopt them any more (an in-memory cluster closed, {@code kvx down --purge}). Calls block.
+ * What a cluster on the Docker runtime needs from the engine, checked (and the default sandbox
+ * image built) before any component starts, so {@code kvx up} can say what to fix; and the removal
+ * of a cluster's containers when nothing could adopt them any more (an in-memory cluster closed,
+ * {@code kvx down --purge}). Calls block.
  */
 public final class DockerEngine {
 
   private DockerEngine() {}
 
+  /** Why a cluster on the Docker runtime cannot start. */
+  public record Problem(Reason reason, String message) {
+    /** What is missing. */
+    public enum Reason {
+      /** No engine answers. */
+      NO_ENGINE,
+      /** The sandbox image is missing and could not be built. */
+      NO_SANDBOX_IMAGE
+    }
+  }
+
   /**
-   * Why the engine at {@code dockerHost} (null: {@code $DOCKER_HOST}, else the default socket) cannot
-   * run this cluster's pods: unreachable, or without the sandbox image. Empty when it can.
+   * Why the engine at {@code dockerHost} (null: {@code $DOCKER_HOST}, else the default socket)
+   * cannot run this cluster's pods: unreachable, or without the sandbox image. Empty when it can. A
+   * missing {@link LocalCluster#DEFAULT_SANDBOX_IMAGE} is built first (see {@link #prepare}).
    */
   public static Optional<String> problem(String dockerHost, String sandboxImage) {
+    return prepare(dockerHost, sandboxImage, line -> {}).map(Problem::message);
+  }
+
+  /**
+   * Makes the engine at {@code dockerHost} ready for this cluster's pods: the default sandbox image
+   * {@link LocalCluster#DEFAULT_SANDBOX_IMAGE}, which no registry serves, is built from the host's
+   * static busybox when missing ({@link BusyboxImage}), and {@code progress} hears e.g. "built
+   * kvx/busybox:latest from /bin/busybox in 1.2 s". Any other missing image is a problem.
+   *
+   * @return why the pods cannot run, or empty when they can
+   */
+  public static Optional<Problem> prepare(
+      String dockerHost, String sandboxImage, Consumer<String> progress) {
+    return prepare(
+        dockerHost,
+        sandboxImage,
+        LocalCluster.DEFAULT_SANDBOX_IMAGE.equals(sandboxImage),
+        progress);
+  }
+
+  /** As the public {@link #prepare}; {@code buildable}: build {@code sandboxImage} when missing. */
+  static Optional<Problem> prepare(
+      String dockerHost, String sandboxImage, boolean buildable, Consumer<String> progress) {
     try (DockerClient docker = DockerClients.connect(dockerHost)) {
       try {
         docker.pingCmd().exec();
       } catch (RuntimeException e) {
         return Optional.of(
-            "no Docker engine answers at " + host(dockerHost) + " (" + rootMessage(e) + ")");
+            new Problem(
+                Problem.Reason.NO_ENGINE,
+                "no Docker engine answers at " + host(dockerHost) + " (" + rootMessage(e) + ")"));
+      }
+      if (!buildable) {
+        try {
+          docker.inspectImageCmd(sandboxImage).exec();
+          return Optional.empty();
+        } catch (NotFoundException e) {
+          return Optional.of(
+              new Problem(
+                  Problem.Reason.NO_SANDBOX_IMAGE,
+                  "the sandbox image "
+                      + sandboxImage
+                      + " is not in the Docker engine (no registry is needed, but the image must"
+                      + " be built locally first)"));
+        }
       }
       try {
-        docker.inspectImageCmd(sandboxImage).exec();
-      } catch (NotFoundException e) {
+        BusyboxImage.ensure(docker, sandboxImage).ifPresent(b -> progress.accept(b.summary()));
+        return Optional.empty();
+      } catch (ImageBuildException e) {
         return Optional.of(
-            "the sandbox image "
-                + sandboxImage
-                + " is not in the Docker engine (no registry is needed, but the image must be"
-                + " built locally first)");
+            new Problem(
+                Problem.Reason.NO_SANDBOX_IMAGE,
+                "the sandbox image "
+                    + sandboxImage
+                    + " is not in the Docker engine and could not be built: "
+                    + e.getMessage()));
       }
-      return Optional.empty();
     } catch (Exception e) {
-      return Optional.of("Docker engine at " + host(dockerHost) + ": " + rootMessage(e));
+      return Optional.of(
+          new Problem(
+              Problem.Reason.NO_ENGINE,
+              "Docker engine at " + host(dockerHost) + ": " + rootMessage(e)));
     }
   }
 

@@ -130,12 +130,16 @@ public final class UpCommand implements Callable<Integer> {
       return 1;
     }
     if (settings.runtime() == LocalCluster.Runtime.DOCKER) {
-      var problem = DockerEngine.problem(null, LocalCluster.DEFAULT_SANDBOX_IMAGE);
+      // Builds kvx/busybox:latest (sandboxes and the example manifests) when the engine lacks it.
+      var problem =
+          DockerEngine.prepare(null, LocalCluster.DEFAULT_SANDBOX_IMAGE, System.out::println);
       if (problem.isPresent()) {
-        System.err.println("kvx up: " + problem.get());
+        System.err.println("kvx up: " + problem.get().message());
         System.err.println(
-            "Start Docker and build the image (manifests/images/busybox/build.sh), or run the pods"
-                + " without containers: kvx up --runtime=simulated");
+            problem.get().reason() == DockerEngine.Problem.Reason.NO_ENGINE
+                ? "Start a Docker engine (on Debian `sudo .ci/setup` installs and starts one) or"
+                    + " use --runtime=simulated"
+                : "Fix that, or run the pods without containers: kvx up --runtime=simulated");
         return 1;
       }
     }

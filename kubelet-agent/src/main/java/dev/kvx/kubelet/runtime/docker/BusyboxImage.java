@@ -154,8 +154,10 @@ public final class BusyboxImage {
   /**
    * Refuses a binary that cannot run in an image without libc: a dynamically linked busybox
    * (Debian's package busybox) or no ELF executable at all.
+   *
+   * @throws ImageBuildException naming the reason and busybox-static
    */
-  static void requireStatic(Path busybox) {
+  public static void requireStatic(Path busybox) {
     Optional<String> interpreter;
     try {
       interpreter = ElfInterpreter.of(busybox);
