@@ -61,6 +61,28 @@ public final class ObjectStore {
         }));
   }
 
+  /**
+   * What {@link #create} would store, without storing anything (dryRun=All): 409 AlreadyExists when
+   * the name is taken, as upstream's dry-run storage answers, and the fields hooks fill in (a
+   * Service's clusterIP) chosen without being held.
+   */
+  public Future<ObjectNode> dryRunCreate(ResourceType type, ObjectNode obj) {
+    String name = Json.text(obj, "metadata", "name");
+    String ns = Json.text(obj, "metadata", "namespace");
+    return storage.get(type.key(ns, name)).compose(kv -> {
+      if (kv != null) {
+        return Future.failedFuture(Statuses.alreadyExists(type.group(), type.plural(), name));
+      }
+      Future<Void> chain = Future.succeededFuture();
+      for (StoreHook h : hooks) {
+        if (h.appliesTo(type)) {
+          chain = chain.compose(v -> h.dryRunCreate(type, obj));
+        }
+      }
+      return chain.map(obj);
+    });
+  }
+
   /** Compare-and-swap update at {@code expectedRevision}; 409 Conflict when it is stale. */
   public Future<ObjectNode> update(ResourceType type, ObjectNode obj, long expectedRevision) {
     String name = Json.text(obj, "metadata", "name");

@@ -137,7 +137,7 @@ public final class ResourceOperations {
     Future<Void> admitted = type.namespaced()
         ? namespaces.admitCreate(Json.text(meta, "namespace"))
         : Future.succeededFuture();
-    return admitted.compose(v -> dryRun ? Future.succeededFuture(created) : store.create(type, created));
+    return admitted.compose(v -> dryRun ? store.dryRunCreate(type, created) : store.create(type, created));
   }
 
   // ---- update / patch ----

@@ -18,6 +18,14 @@ public interface StoreHook {
     return Future.succeededFuture();
   }
 
+  /**
+   * For a dry-run create: fills the fields {@link #beforeCreate} would, without holding anything
+   * (nothing is stored, so nothing would release it).
+   */
+  default Future<Void> dryRunCreate(ResourceType type, ObjectNode obj) {
+    return Future.succeededFuture();
+  }
+
   /** Undoes {@link #beforeCreate} when the create failed after it. */
   default void createFailed(ResourceType type, ObjectNode obj) {}
 

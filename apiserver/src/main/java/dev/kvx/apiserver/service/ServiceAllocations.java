@@ -49,18 +49,30 @@ public final class ServiceAllocations implements StoreHook {
 
   @Override
   public Future<Void> beforeCreate(ResourceType type, ObjectNode svc) {
+    String owner = Json.text(svc, "metadata", "namespace") + "/" + Json.text(svc, "metadata", "name");
+    return allocate(svc, key -> claim(key, owner))
+        .recover(e -> {
+          createFailed(type, svc);
+          return Future.failedFuture(e);
+        });
+  }
+
+  /**
+   * A dry run answers with the addresses and ports a create would get (upstream's dry-run
+   * allocators do the same), picked among the free ones but not claimed.
+   */
+  @Override
+  public Future<Void> dryRunCreate(ResourceType type, ObjectNode svc) {
+    return allocate(svc, this::free);
+  }
+
+  private Future<Void> allocate(ObjectNode svc, Claim claim) {
     ObjectNode spec = Json.with(svc, "spec");
     String svcType = spec.path("type").asString("ClusterIP");
     if (svcType.equals("ExternalName")) {
       return Future.succeededFuture();
     }
-    String owner = Json.text(svc, "metadata", "namespace") + "/" + Json.text(svc, "metadata", "name");
-    Future<Void> ip = allocateIp(spec, owner);
-    return ip.compose(v -> allocateNodePorts(spec, svcType, owner))
-        .recover(e -> {
-          createFailed(type, svc);
-          return Future.failedFuture(e);
-        });
+    return allocateIp(spec, claim).compose(v -> allocateNodePorts(spec, svcType, claim, null));
   }
 
   @Override
@@ -71,10 +83,11 @@ public final class ServiceAllocations implements StoreHook {
     if (svcType.equals("ExternalName")) {
       return Future.succeededFuture();
     }
+    Claim claim = key -> claim(key, owner);
     Future<Void> ip = spec.hasNonNull("clusterIP") && !spec.get("clusterIP").asString().isEmpty()
         ? Future.succeededFuture()
-        : allocateIp(spec, owner);
-    return ip.compose(v -> allocateNodePorts(spec, svcType, owner, old.path("spec")));
+        : allocateIp(spec, claim);
+    return ip.compose(v -> allocateNodePorts(spec, svcType, claim, old.path("spec")));
   }
 
   @Override
@@ -100,7 +113,7 @@ public final class ServiceAllocations implements StoreHook {
     }
   }
 
-  private Future<Void> allocateIp(ObjectNode spec, String owner) {
+  private Future<Void> allocateIp(ObjectNode spec, Claim claim) {
     String requested = spec.path("clusterIP").asString("");
     if (requested.equals("None")) {
       spec.putArray("clusterIPs").add("None");
@@ -112,7 +125,7 @@ public final class ServiceAllocations implements StoreHook {
             + " allocate IP " + requested + ": the provided IP (" + requested + ") is not in the valid range. The"
             + " range of valid IPs is " + range));
       }
-      return claim(IPS + requested, owner).compose(ok -> {
+      return claim.claim(IPS + requested).compose(ok -> {
         if (!ok) {
           return Future.failedFuture(invalid("spec.clusterIPs", "Invalid value: [\"" + requested + "\"]: failed to"
               + " allocate IP " + requested + ": provided IP is already allocated"));
@@ -121,21 +134,21 @@ public final class ServiceAllocations implements StoreHook {
         return Future.succeededFuture();
       });
     }
-    return claimRandomIp(spec, owner, 0);
+    return claimRandomIp(spec, claim, 0);
   }
 
-  private Future<Void> claimRandomIp(ObjectNode spec, String owner, int attempt) {
+  private Future<Void> claimRandomIp(ObjectNode spec, Claim claim, int attempt) {
     if (attempt >= ATTEMPTS) {
       return Future.failedFuture(Statuses.internalError("failed to allocate a serviceIP: range is full"));
     }
     // Offsets 0 (network) and 1 (the kubernetes Service) are never handed out at random.
     String ip = range.address(2 + ThreadLocalRandom.current().nextLong(range.size() - 3));
-    return claim(IPS + ip, owner).compose(ok -> {
+    return claim.claim(IPS + ip).compose(ok -> {
       if (ok) {
         setIp(spec, ip);
         return Future.succeededFuture();
       }
-      return claimRandomIp(spec, owner, attempt + 1);
+      return claimRandomIp(spec, claim, attempt + 1);
     });
   }
 
@@ -144,11 +157,7 @@ public final class ServiceAllocations implements StoreHook {
     spec.putArray("clusterIPs").add(ip);
   }
 
-  private Future<Void> allocateNodePorts(ObjectNode spec, String svcType, String owner) {
-    return allocateNodePorts(spec, svcType, owner, null);
-  }
-
-  private Future<Void> allocateNodePorts(ObjectNode spec, String svcType, String owner, JsonNode oldSpec) {
+  private Future<Void> allocateNodePorts(ObjectNode spec, String svcType, Claim claim, JsonNode oldSpec) {
     if (!svcType.equals("NodePort") && !svcType.equals("LoadBalancer")) {
       return Future.succeededFuture();
     }
@@ -175,28 +184,39 @@ public final class ServiceAllocations implements StoreHook {
             return Future.failedFuture(invalid("spec.ports[" + index + "].nodePort", "Invalid value: " + wanted
                 + ": provided port is not in the valid range. The range of valid ports is 30000-32767"));
           }
-          return claim(PORTS + wanted, owner).compose(ok -> ok ? Future.succeededFuture()
+          return claim.claim(PORTS + wanted).compose(ok -> ok ? Future.succeededFuture()
               : Future.failedFuture(invalid("spec.ports[" + index + "].nodePort", "Invalid value: " + wanted
                   + ": provided port is already allocated")));
         }
-        return claimRandomPort(port, owner, 0);
+        return claimRandomPort(port, claim, 0);
       });
     }
     return chain;
   }
 
-  private Future<Void> claimRandomPort(ObjectNode port, String owner, int attempt) {
+  private Future<Void> claimRandomPort(ObjectNode port, Claim claim, int attempt) {
     if (attempt >= ATTEMPTS) {
       return Future.failedFuture(Statuses.internalError("failed to allocate a nodePort: range is full"));
     }
     int p = NODE_PORT_MIN + ThreadLocalRandom.current().nextInt(NODE_PORT_MAX - NODE_PORT_MIN + 1);
-    return claim(PORTS + p, owner).compose(ok -> {
+    return claim.claim(PORTS + p).compose(ok -> {
       if (ok) {
         port.put("nodePort", p);
         return Future.succeededFuture();
       }
-      return claimRandomPort(port, owner, attempt + 1);
+      return claimRandomPort(port, claim, attempt + 1);
     });
+  }
+
+  /** Takes an address or port key for a Service; false when someone holds it. */
+  @FunctionalInterface
+  private interface Claim {
+    Future<Boolean> claim(String key);
+  }
+
+  /** Whether nobody holds a key (a dry run's claim, which takes nothing). */
+  private Future<Boolean> free(String key) {
+    return storage.get(key).map(kv -> kv == null);
   }
 
   /** Claims a key; false when someone holds it. */

@@ -104,4 +104,32 @@ class ServiceAllocationsTest {
         .create();
     assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
   }
+
+  @Test
+  void aDryRunShowsAnAddressAndPortWithoutHoldingThem() {
+    Service dry = client.services().inNamespace("default")
+        .resource(service("dry", "NodePort", null, null)).dryRun().create();
+    String ip = dry.getSpec().getClusterIP();
+    int port = dry.getSpec().getPorts().get(0).getNodePort();
+    assertThat(ip).startsWith("10.").isNotEqualTo("10.96.0.1");
+    assertThat(dry.getSpec().getClusterIPs()).containsExactly(ip);
+    assertThat(port).isBetween(30000, 32767);
+    assertThat(client.services().inNamespace("default").withName("dry").get()).isNull();
+
+    // Nothing was held: a real create can take exactly that address and port.
+    Service real = client.services().inNamespace("default")
+        .resource(service("dry-then-real", "NodePort", ip, port)).create();
+    assertThat(real.getSpec().getClusterIP()).isEqualTo(ip);
+    assertThat(real.getSpec().getPorts().get(0).getNodePort()).isEqualTo(port);
+
+    // A taken address is refused in a dry run as it would be for real, and so is a taken name.
+    assertThatThrownBy(() -> client.services().inNamespace("default")
+        .resource(service("dry-taken", "ClusterIP", ip, null)).dryRun().create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
+    assertThatThrownBy(() -> client.services().inNamespace("default")
+        .resource(service("dry-then-real", "ClusterIP", null, null)).dryRun().create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
+  }
 }
