@@ -8,12 +8,16 @@ import dev.kvx.controller.events.EventBroadcaster;
 import dev.kvx.controller.events.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a controller gets to build itself with (upstream's {@code ControllerContext}): the API
- * client, the shared informers, the event broadcaster, the clock and the metrics registry.
+ * client, the shared informers, the event broadcaster, the clock, the metrics registry and the
+ * settings controllers read from the manager's options (upstream's {@code ComponentConfig}): the
+ * node monitor grace period and monitor period, checked by {@link ControllerManagerOptions}.
  *
  * <p>One context lives for one leadership term: the manager builds every enabled controller with
  * it, starts the informers, then the controllers; when the term ends it stops the controllers and
@@ -25,19 +29,49 @@ public final class ControllerContext {
   private final EventBroadcaster events;
   private final Clock clock;
   private final MeterRegistry meterRegistry;
+  private final Duration nodeMonitorGracePeriod;
+  private final Duration nodeMonitorPeriod;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
+  /** A context with upstream's default node monitor timings. */
   public ControllerContext(
       KubernetesClient client,
       InformerFactory informers,
       EventBroadcaster events,
       Clock clock,
       MeterRegistry meterRegistry) {
+    this(
+        client,
+        informers,
+        events,
+        clock,
+        meterRegistry,
+        ControllerManagerOptions.DEFAULT_NODE_MONITOR_GRACE_PERIOD,
+        ControllerManagerOptions.DEFAULT_NODE_MONITOR_PERIOD);
+  }
+
+  /**
+   * A context with the given node monitor timings; fails as {@link ControllerManagerOptions} does
+   * unless both are positive and the grace period is the longer.
+   */
+  public ControllerContext(
+      KubernetesClient client,
+      InformerFactory informers,
+      EventBroadcaster events,
+      Clock clock,
+      MeterRegistry meterRegistry,
+      Duration nodeMonitorGracePeriod,
+      Duration nodeMonitorPeriod) {
+    ControllerManagerOptions.checkNodeMonitor(
+        Objects.requireNonNull(nodeMonitorGracePeriod, "nodeMonitorGracePeriod"),
+        Objects.requireNonNull(nodeMonitorPeriod, "nodeMonitorPeriod"));
     this.client = client;
     this.informers = informers;
     this.events = events;
     this.clock = clock;
     this.meterRegistry = meterRegistry;
+    this.nodeMonitorGracePeriod = nodeMonitorGracePeriod;
+    this.nodeMonitorPeriod = nodeMonitorPeriod;
   }
 
   public KubernetesClient client() {
@@ -54,6 +88,19 @@ public final class ControllerContext {
 
   public MeterRegistry meterRegistry() {
     return meterRegistry;
+  }
+
+  /**
+   * How long a node may go without a heartbeat before it is marked Unknown ({@code
+   * --node-monitor-grace-period}).
+   */
+  public Duration nodeMonitorGracePeriod() {
+    return nodeMonitorGracePeriod;
+  }
+
+  /** How often each node's health is looked at, at the latest ({@code --node-monitor-period}). */
+  public Duration nodeMonitorPeriod() {
+    return nodeMonitorPeriod;
   }
 
   /** A recorder whose events name {@code component} as their source (e.g. replicaset-controller). */

@@ -172,7 +172,14 @@ public final class ControllerManager {
       InformerFactory informers = new InformerFactory(client);
       EventBroadcaster events = new EventBroadcaster(client, options.clock());
       ControllerContext ctx =
-          new ControllerContext(client, informers, events, options.clock(), metrics.registry());
+          new ControllerContext(
+              client,
+              informers,
+              events,
+              options.clock(),
+              metrics.registry(),
+              options.nodeMonitorGracePeriod(),
+              options.nodeMonitorPeriod());
       List<Controller> controllers = new ArrayList<>();
       for (ControllerDescriptor d : enabled) {
         controllers.add(d.factory().apply(ctx));

@@ -36,18 +36,17 @@ import java.util.Set;
 /**
  * The node lifecycle controller (upstream's {@code nodelifecycle} with its NoExecute taint
  * manager), per node: a node whose Lease (in kube-node-lease) and Ready heartbeat are older than
- * the grace period (40 s) gets its conditions set to Unknown, its pods marked not ready, and the
- * {@code node.kubernetes.io/unreachable} taints (NoSchedule and NoExecute); a node reporting
- * Ready=False gets the {@code not-ready} ones; both go when it is Ready again. Pods on a node with
- * NoExecute taints are deleted at once when they do not tolerate them, or after their
- * tolerationSeconds. Each node is looked at again every 5 s (the monitor period) or when its
- * next deadline passes.
+ * the grace period ({@code --node-monitor-grace-period}, 50 s by default) gets its conditions set
+ * to Unknown, its pods marked not ready, and the {@code node.kubernetes.io/unreachable} taints
+ * (NoSchedule and NoExecute); a node reporting Ready=False gets the {@code not-ready} ones; both go
+ * when it is Ready again. Pods on a node with NoExecute taints are deleted at once when they do
+ * not tolerate them, or after their tolerationSeconds. Each node is looked at again every monitor
+ * period ({@code --node-monitor-period}, 5 s by default) or when its next deadline passes, so a
+ * silent node is marked Unknown when its grace period runs out, not up to a period later.
  */
 public final class NodeLifecycleController implements Reconciler {
   public static final String NAME = "node-lifecycle-controller";
   public static final String COMPONENT = "node-controller";
-  static final Duration GRACE_PERIOD = Duration.ofSeconds(40);
-  static final Duration MONITOR_PERIOD = Duration.ofSeconds(5);
   static final String UNREACHABLE = "node.kubernetes.io/unreachable";
   static final String NOT_READY = "node.kubernetes.io/not-ready";
   static final String LEASE_NAMESPACE = "kube-node-lease";
@@ -63,12 +62,16 @@ public final class NodeLifecycleController implements Reconciler {
   private final Lister<Lease> leases;
   private final Lister<Pod> pods;
   private final Clock clock;
+  private final Duration gracePeriod;
+  private final Duration monitorPeriod;
   private final EventRecorder events;
   private final Controller controller;
 
   NodeLifecycleController(ControllerContext ctx) {
     this.client = ctx.client();
     this.clock = ctx.clock();
+    this.gracePeriod = ctx.nodeMonitorGracePeriod();
+    this.monitorPeriod = ctx.nodeMonitorPeriod();
     this.events = ctx.recorder(COMPONENT);
     var nodeInformer = ctx.informers().informerFor(Node.class);
     var leaseInformer = ctx.informers().informerFor(Lease.class);
@@ -129,15 +132,15 @@ public final class NodeLifecycleController implements Reconciler {
     Node node = JSON.clone(cached);
     NodeCondition ready = condition(node, "Ready");
     Instant heartbeat = lastHeartbeat(node, ready);
-    Duration next = MONITOR_PERIOD;
-    if (heartbeat == null || !now.isBefore(heartbeat.plus(GRACE_PERIOD))) {
+    Duration next = monitorPeriod;
+    if (heartbeat == null || !now.isBefore(heartbeat.plus(gracePeriod))) {
       if (ready == null || !"Unknown".equals(ready.getStatus())) {
         node = markUnknown(node, ready == null, now);
         markPodsNotReady(name);
         events.eventf(node, EventRecorder.NORMAL, "NodeNotReady", "Node %s status is now: NodeNotReady", name);
       }
     } else {
-      next = min(next, Duration.between(now, heartbeat.plus(GRACE_PERIOD)));
+      next = min(next, Duration.between(now, heartbeat.plus(gracePeriod)));
     }
     ready = condition(node, "Ready");
     node = reconcileTaints(node, ready, now);

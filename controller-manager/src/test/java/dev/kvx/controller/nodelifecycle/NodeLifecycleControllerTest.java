@@ -41,7 +41,8 @@ class NodeLifecycleControllerTest {
     return n.getSpec() == null || n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints();
   }
 
-  private void heartbeat(TestCluster cluster) {
+  /** Renews n1's Lease and posts Ready=True now (on the fake clock), as a kubelet; returns now. */
+  private java.time.Instant heartbeat(TestCluster cluster) {
     var now = cluster.clock().now();
     cluster.client().leases().inNamespace("kube-node-lease").withName("n1").edit(l -> new LeaseBuilder(l)
         .editSpec().withRenewTime(now.atZone(ZoneOffset.UTC)).endSpec().build());
@@ -54,16 +55,29 @@ class NodeLifecycleControllerTest {
           .withReason("KubeletReady").withLastHeartbeatTime(Times.format(now)).withLastTransitionTime(Times.format(now)).build()));
       return cluster.client().nodes().resource(node).updateStatus();
     });
+    return now;
+  }
+
+  /** Node n1 and its Lease, as a kubelet registers them, with a first heartbeat (returned). */
+  private java.time.Instant registerNode(TestCluster cluster) {
+    cluster.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build()).create();
+    cluster.client().leases().resource(new LeaseBuilder().withNewMetadata().withNamespace("kube-node-lease").withName("n1").endMetadata()
+        .withNewSpec().withHolderIdentity("n1").withLeaseDurationSeconds(40).endSpec().build()).create();
+    return heartbeat(cluster);
+  }
+
+  private static String readyStatus(TestCluster c) {
+    Node n = c.client().nodes().withName("n1").get();
+    return n.getStatus() == null || n.getStatus().getConditions() == null ? null
+        : n.getStatus().getConditions().stream().filter(x -> "Ready".equals(x.getType()))
+            .map(x -> x.getStatus()).findFirst().orElse(null);
   }
 
   @Test
   void unrenewedLeaseTaintsTheNodeAndEvictsPodsByTheirTolerations() throws Exception {
     try (TestCluster cluster = TestCluster.start(dir, NodeLifecycleController.DESCRIPTOR)) {
       cluster.createNamespace("nl");
-      cluster.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build()).create();
-      cluster.client().leases().resource(new LeaseBuilder().withNewMetadata().withNamespace("kube-node-lease").withName("n1").endMetadata()
-          .withNewSpec().withHolderIdentity("n1").withLeaseDurationSeconds(40).endSpec().build()).create();
-      heartbeat(cluster);
+      registerNode(cluster);
       Toleration unreachable300 = new TolerationBuilder().withKey("node.kubernetes.io/unreachable").withOperator("Exists")
           .withEffect("NoExecute").withTolerationSeconds(300L).build();
       Toleration everything = new TolerationBuilder().withOperator("Exists").build();
@@ -73,14 +87,14 @@ class NodeLifecycleControllerTest {
       for (Pod p : List.of(pod("tolerant", List.of(unreachable300)), pod("intolerant", List.of(unreachable0)), pod("forever", List.of(everything)))) {
         cluster.markReady(cluster.client().pods().resource(p).create());
       }
-      // Healthy while heartbeats are fresh.
+      // Healthy while heartbeats are fresh: 40 s without one is within upstream's 50 s since 1.32.
       cluster.step(Duration.ofSeconds(30));
       heartbeat(cluster);
-      cluster.step(Duration.ofSeconds(30));
-      Thread.sleep(500);
-      assertThat(taints(cluster)).isEmpty();
+      cluster.step(Duration.ofSeconds(40));
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> taints(cluster).isEmpty());
+      assertThat(readyStatus(cluster)).isEqualTo("True");
 
-      cluster.step(Duration.ofSeconds(15)); // 45 s since the last heartbeat
+      cluster.step(Duration.ofSeconds(15)); // 55 s since the last heartbeat
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         Node n = cluster.client().nodes().withName("n1").get();
         assertThat(n.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
@@ -106,6 +120,38 @@ class NodeLifecycleControllerTest {
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         return taints(cluster).isEmpty();
       });
+    }
+  }
+
+  @Test
+  void configuredGracePeriodDecidesWhenASilentNodeTurnsUnknown() throws Exception {
+    Duration grace = Duration.ofSeconds(20);
+    try (TestCluster cluster = TestCluster.startWithoutControllers(dir, NodeLifecycleController.DESCRIPTOR)
+        .nodeMonitor(grace, Duration.ofSeconds(2))) {
+      cluster.startControllers();
+      var heartbeat = registerNode(cluster);
+
+      cluster.step(Duration.ofSeconds(12)); // within the grace period
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
+          .until(() -> "True".equals(readyStatus(cluster)) && taints(cluster).isEmpty());
+
+      cluster.step(Duration.ofSeconds(9)); // past the grace period
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        assertThat(readyStatus(cluster)).isEqualTo("Unknown");
+        assertThat(taints(cluster)).extracting(Taint::getKey, Taint::getEffect).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoSchedule"),
+            org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoExecute"));
+      });
+      // Judged on the controller's (fake) clock, which also runs with real time: marked Unknown
+      // once the 20 s were up, long before the default 50 s would have been.
+      Node n = cluster.client().nodes().withName("n1").get();
+      var markedAt = Times.parse(n.getStatus().getConditions().stream()
+          .filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow().getLastTransitionTime());
+      assertThat(markedAt).isBetween(heartbeat.plus(grace).minusSeconds(1), heartbeat.plusSeconds(45));
+
+      // A heartbeat makes it Ready again.
+      heartbeat(cluster);
+      await().atMost(Duration.ofSeconds(30)).until(() -> taints(cluster).isEmpty());
     }
   }
 }

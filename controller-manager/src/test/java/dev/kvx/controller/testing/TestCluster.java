@@ -8,6 +8,7 @@ import dev.kvx.component.controller.Controller;
 import dev.kvx.component.informers.InformerFactory;
 import dev.kvx.controller.ControllerContext;
 import dev.kvx.controller.ControllerDescriptor;
+import dev.kvx.controller.ControllerManagerOptions;
 import dev.kvx.controller.common.Times;
 import dev.kvx.controller.events.EventBroadcaster;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -46,6 +47,8 @@ public final class TestCluster implements AutoCloseable {
   private volatile boolean closed;
   private final java.util.concurrent.atomic.AtomicInteger nextIp = new java.util.concurrent.atomic.AtomicInteger();
   private Running running;
+  private Duration nodeMonitorGracePeriod = ControllerManagerOptions.DEFAULT_NODE_MONITOR_GRACE_PERIOD;
+  private Duration nodeMonitorPeriod = ControllerManagerOptions.DEFAULT_NODE_MONITOR_PERIOD;
 
   private TestCluster(Path dir, List<ControllerDescriptor> descriptors) throws Exception {
     this.vertx = Vertx.vertx();
@@ -101,6 +104,16 @@ public final class TestCluster implements AutoCloseable {
     clock.step(d);
   }
 
+  /**
+   * The node monitor timings of controllers started from now on ({@code
+   * --node-monitor-grace-period}, {@code --node-monitor-period}); upstream's defaults otherwise.
+   */
+  public synchronized TestCluster nodeMonitor(Duration gracePeriod, Duration period) {
+    this.nodeMonitorGracePeriod = gracePeriod;
+    this.nodeMonitorPeriod = period;
+    return this;
+  }
+
   /** Starts the controllers with fresh informers (as a restarted controller manager). */
   public synchronized void startControllers() {
     if (running != null) {
@@ -109,7 +122,8 @@ public final class TestCluster implements AutoCloseable {
     KubernetesClient c = KubeClients.fromConfig(client.getConfiguration(), "kube-controller-manager");
     InformerFactory informers = new InformerFactory(c);
     EventBroadcaster events = new EventBroadcaster(c, clock);
-    ControllerContext ctx = new ControllerContext(c, informers, events, clock, new SimpleMeterRegistry());
+    ControllerContext ctx = new ControllerContext(c, informers, events, clock, new SimpleMeterRegistry(),
+        nodeMonitorGracePeriod, nodeMonitorPeriod);
     List<Controller> controllers = new ArrayList<>();
     for (ControllerDescriptor d : descriptors) {
       controllers.add(d.factory().apply(ctx));
