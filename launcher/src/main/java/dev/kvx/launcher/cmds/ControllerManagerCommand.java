@@ -5,6 +5,7 @@ import dev.kvx.controller.ControllerManagerOptions;
 import dev.kvx.launcher.Foreground;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -67,6 +68,26 @@ public final class ControllerManagerCommand implements Callable<Integer> {
       description = "Address of that port (default: ${DEFAULT-VALUE}).")
   String bindAddress = "127.0.0.1";
 
+  @Option(
+      names = "--node-monitor-grace-period",
+      paramLabel = "DURATION",
+      converter = SchedulerCommand.GoDuration.class,
+      description =
+          "How long a node may go without a heartbeat before it is marked Unknown and tainted"
+              + " unreachable (default: 50s, as upstream since 1.32). Keep it a few times the"
+              + " kubelet's 10s Lease renewal; test clusters may shorten it to see node loss"
+              + " sooner.")
+  Duration nodeMonitorGracePeriod = ControllerManagerOptions.DEFAULT_NODE_MONITOR_GRACE_PERIOD;
+
+  @Option(
+      names = "--node-monitor-period",
+      paramLabel = "DURATION",
+      converter = SchedulerCommand.GoDuration.class,
+      description =
+          "How often each node's health is looked at, at the latest; must be shorter than the"
+              + " grace period (default: 5s).")
+  Duration nodeMonitorPeriod = ControllerManagerOptions.DEFAULT_NODE_MONITOR_PERIOD;
+
   @Override
   public Integer call() {
     ControllerManagerOptions options = options();
@@ -87,7 +108,19 @@ public final class ControllerManagerCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port);
     }
-    return new ControllerManagerOptions(
-        kubeconfig.toAbsolutePath(), controllers, leaderElect, bindAddress, port, null, null);
+    try {
+      return new ControllerManagerOptions(
+          kubeconfig.toAbsolutePath(),
+          controllers,
+          leaderElect,
+          bindAddress,
+          port,
+          null,
+          null,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }
