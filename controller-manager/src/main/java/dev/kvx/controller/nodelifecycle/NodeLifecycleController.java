@@ -32,12 +32,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The node lifecycle controller (upstream's {@code nodelifecycle} with its NoExecute taint
- * manager), per node: a node whose Lease (in kube-node-lease) and Ready heartbeat are older than
- * the grace period ({@code --node-monitor-grace-period}, 50 s by default) gets its conditions set
- * to Unknown, its pods marked not ready, and the {@code node.kubernetes.io/unreachable} taints
+ * manager), per node: a node that renews neither its Lease (in kube-node-lease) nor its Ready
+ * heartbeat for the grace period ({@code --node-monitor-grace-period}, 50 s by default), counted
+ * from when this controller saw the last renewal, gets its conditions set to Unknown, its pods
+ * marked not ready, and the {@code node.kubernetes.io/unreachable} taints
  * (NoSchedule and NoExecute); a node reporting Ready=False gets the {@code not-ready} ones; both go
  * when it is Ready again. Pods on a node with NoExecute taints are deleted at once when they do
  * not tolerate them, or after their tolerationSeconds. Each node is looked at again every monitor
@@ -66,6 +68,11 @@ public final class NodeLifecycleController implements Reconciler {
   private final Duration monitorPeriod;
   private final EventRecorder events;
   private final Controller controller;
+  // Node name -> its newest heartbeat and when this controller first saw it (upstream's
+  // nodeHealthMap). Workers never share a key, so each entry has one writer at a time.
+  private final Map<String, Probe> probes = new ConcurrentHashMap<>();
+
+  private record Probe(Instant heartbeat, Instant at) {}
 
   NodeLifecycleController(ControllerContext ctx) {
     this.client = ctx.client();
@@ -126,21 +133,22 @@ public final class NodeLifecycleController implements Reconciler {
   public Result reconcile(String name) {
     Node cached = nodes.get(name);
     if (cached == null) {
+      probes.remove(name);
       return Result.DONE;
     }
     Instant now = clock.now();
     Node node = JSON.clone(cached);
     NodeCondition ready = condition(node, "Ready");
-    Instant heartbeat = lastHeartbeat(node, ready);
+    Instant probed = probeTimestamp(node, ready, now);
     Duration next = monitorPeriod;
-    if (heartbeat == null || !now.isBefore(heartbeat.plus(gracePeriod))) {
+    if (probed == null || !now.isBefore(probed.plus(gracePeriod))) {
       if (ready == null || !"Unknown".equals(ready.getStatus())) {
         node = markUnknown(node, ready == null, now);
         markPodsNotReady(name);
         events.eventf(node, EventRecorder.NORMAL, "NodeNotReady", "Node %s status is now: NodeNotReady", name);
       }
     } else {
-      next = min(next, Duration.between(now, heartbeat.plus(gracePeriod)));
+      next = min(next, Duration.between(now, probed.plus(gracePeriod)));
     }
     ready = condition(node, "Ready");
     node = reconcileTaints(node, ready, now);
@@ -151,6 +159,26 @@ public final class NodeLifecycleController implements Reconciler {
     return Result.requeueAfter(next.isNegative() || next.isZero() ? Duration.ofMillis(100) : next);
   }
 
+  /**
+   * When this controller last saw the node show a sign of life (upstream's probeTimestamp): the
+   * grace period runs from then, on the controller's clock, not from the kubelet's own timestamps.
+   * A node seen for the first time counts as seen now (upstream: "Missing timestamp for Node,
+   * assuming now"), so a controller that starts — or starts a new term after the API server was
+   * away and no kubelet could renew — gives every node a full grace period to report again; a node
+   * that never reported at all counts from its creation.
+   */
+  private Instant probeTimestamp(Node node, NodeCondition ready, Instant now) {
+    Instant heartbeat = lastHeartbeat(node, ready);
+    if (heartbeat == null) {
+      // Never reported: its creation is the only sign of life there is.
+      return Times.parse(node.getMetadata().getCreationTimestamp());
+    }
+    return probes.compute(node.getMetadata().getName(), (name, seen) ->
+        seen != null && !heartbeat.isAfter(seen.heartbeat()) ? seen : new Probe(heartbeat, now))
+        .at();
+  }
+
+  /** The newest of the Ready condition's heartbeat and the Lease's renewTime, or null. */
   private Instant lastHeartbeat(Node node, NodeCondition ready) {
     Instant t = ready == null ? null : Times.parse(ready.getLastHeartbeatTime());
     Lease lease = leases.namespace(LEASE_NAMESPACE).get(node.getMetadata().getName());
@@ -159,10 +187,6 @@ public final class NodeLifecycleController implements Reconciler {
       if (renew != null && (t == null || renew.isAfter(t))) {
         t = renew;
       }
-    }
-    if (t == null) {
-      // A node that never reported gets the grace period from its creation, as upstream.
-      t = Times.parse(node.getMetadata().getCreationTimestamp());
     }
     return t;
   }

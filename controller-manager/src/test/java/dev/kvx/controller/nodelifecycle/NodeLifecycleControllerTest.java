@@ -67,7 +67,11 @@ class NodeLifecycleControllerTest {
   }
 
   private static String readyStatus(TestCluster c) {
-    Node n = c.client().nodes().withName("n1").get();
+    return readyStatus(c, "n1");
+  }
+
+  private static String readyStatus(TestCluster c, String node) {
+    Node n = c.client().nodes().withName(node).get();
     return n.getStatus() == null || n.getStatus().getConditions() == null ? null
         : n.getStatus().getConditions().stream().filter(x -> "Ready".equals(x.getType()))
             .map(x -> x.getStatus()).findFirst().orElse(null);
@@ -152,6 +156,34 @@ class NodeLifecycleControllerTest {
       // A heartbeat makes it Ready again.
       heartbeat(cluster);
       await().atMost(Duration.ofSeconds(30)).until(() -> taints(cluster).isEmpty());
+    }
+  }
+
+  /**
+   * The grace period runs from when the controller saw the last heartbeat, as upstream's probe
+   * timestamps: a controller that starts while the node's Lease is long stale (the API server was
+   * away, the controller manager restarted) gives the node a full grace period to report again.
+   */
+  @Test
+  void aStartingControllerGivesEveryNodeAFullGracePeriod() throws Exception {
+    try (TestCluster cluster = TestCluster.startWithoutControllers(dir, NodeLifecycleController.DESCRIPTOR)
+        .nodeMonitor(Duration.ofSeconds(20), Duration.ofSeconds(2))) {
+      registerNode(cluster);
+      // A node whose kubelet never reported counts from its creation instead.
+      cluster.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("silent").endMetadata().build()).create();
+      cluster.step(Duration.ofSeconds(60)); // n1's Lease is three grace periods old
+
+      cluster.startControllers();
+      await().atMost(Duration.ofSeconds(30)).until(() -> "Unknown".equals(readyStatus(cluster, "silent")));
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(15))
+          .until(() -> "True".equals(readyStatus(cluster)) && taints(cluster).isEmpty());
+
+      cluster.step(Duration.ofSeconds(21)); // no heartbeat for a grace period since it was first seen
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(readyStatus(cluster)).isEqualTo("Unknown");
+        assertThat(taints(cluster)).extracting(Taint::getKey)
+            .containsOnly("node.kubernetes.io/unreachable");
+      });
     }
   }
 }
