@@ -3,6 +3,7 @@ package dev.kvx.e2e.cluster;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Taint;
+import java.time.Instant;
 import java.util.List;
 
 /** What a test reads off a Node, as {@code kubectl get nodes} does. */
@@ -18,6 +19,18 @@ public final class Nodes {
     return node.getStatus().getConditions().stream()
         .filter(c -> "Ready".equals(c.getType()))
         .map(NodeCondition::getStatus)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** When the Ready condition last changed status, or null. */
+  public static Instant readySince(Node node) {
+    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
+      return null;
+    }
+    return node.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()) && c.getLastTransitionTime() != null)
+        .map(c -> Instant.parse(c.getLastTransitionTime()))
         .findFirst()
         .orElse(null);
   }

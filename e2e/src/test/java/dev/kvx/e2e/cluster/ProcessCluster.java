@@ -48,6 +48,14 @@ public final class ProcessCluster implements AutoCloseable {
   /** A JVM start and a first TLS round trip take seconds on a busy 2-core CI machine. */
   static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
+  /**
+   * The controller manager's {@code --node-monitor-grace-period}: a lost node turns Unknown after
+   * 25 s instead of upstream's 50 s, as KWOK-style test clusters shorten it. A kubelet-agent renews
+   * its Lease every 10 s and retries only at the next tick, so this leaves one failed renewal (the
+   * API server restarting) 5 s of room before a healthy node would be taken for lost.
+   */
+  static final Duration NODE_MONITOR_GRACE_PERIOD = Duration.ofSeconds(25);
+
   /** Control-plane processes; nodes are addressed by name. */
   public enum Component {
     APISERVER,
@@ -112,7 +120,8 @@ public final class ProcessCluster implements AutoCloseable {
                 "controller-manager",
                 "--kubeconfig=" + kubeconfig,
                 "--bind-address=127.0.0.1",
-                "--secure-port=" + controllerManagerPort),
+                "--secure-port=" + controllerManagerPort,
+                "--node-monitor-grace-period=" + NODE_MONITOR_GRACE_PERIOD.toSeconds() + "s"),
             logs.resolve("controller-manager.log"));
     String prefix = "e2e-" + UUID.randomUUID().toString().substring(0, 6);
     for (int i = 1; i <= nodeCount; i++) {
