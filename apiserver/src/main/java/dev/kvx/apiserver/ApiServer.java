@@ -53,56 +53,89 @@ public final class ApiServer {
   public static Future<ApiServer> start(Vertx vertx, ApiServerOptions options) {
     Metrics metrics = Metrics.create();
     ResourceRegistry registry = ResourceRegistry.withBuiltins();
-    return vertx.executeBlocking(() -> {
+    // The start-up steps that do not need each other run side by side on worker threads: each is
+    // CPU-bound (key generation, reflection over fabric8's model, protobuf descriptors), and one
+    // after the other they left every core but one idle for most of a cold start.
+    Future<Pki> pki = blocking(vertx, () -> {
       Files.createDirectories(options.dataDir());
-      Pki pki = Pki.loadOrCreate(options.dataDir(),
+      return Pki.loadOrCreate(options.dataDir(),
           List.of(options.bindAddress(), Pki.kubernetesServiceIp(options.serviceClusterIpRange())));
-      // The first schema build introspects hundreds of model classes: do it here, not on an event loop.
-      BuiltinSchemas.preload(BuiltinResources.ALL);
-      // Likewise the protobuf descriptors of client-java-proto (seconds of class initialisation).
-      Class.forName("dev.kvx.apiserver.protobuf.KubernetesProtoTypes", true, ApiServer.class.getClassLoader());
-      Storage raw = Storages.open(vertx, options.etcdServers(), options.dataDir(), options.inMemory());
-      return new Opened(pki, new InstrumentedStorage(raw, metrics.registry()));
-    }).compose(opened -> {
-      WatchCache cache = new WatchCache(vertx, opened.storage, WATCH_HISTORY);
-      for (ResourceType t : registry.storageTypes()) {
-        cache.track(t.storagePrefix());
-        Gauge.builder("apiserver_storage_objects", () -> cache.count(t.storagePrefix()))
-            .description("Number of stored objects at the time of last check split by kind.")
-            .tag("resource", t.groupResource())
-            .register(metrics.registry());
-      }
-      registry.onAdd(t -> cache.track(t.storagePrefix()));
-      return cache.start()
-          .compose(v -> {
-            // Building the routes loads most of the server's classes: keep that off the event loop.
-            return vertx.executeBlocking(
-                () -> new ApiRoutes(vertx, options, registry, opened.storage, cache, opened.pki, metrics));
-          })
-          .compose(routes -> {
-            HttpServerOptions http = new HttpServerOptions()
-                .setHost(options.bindAddress())
-                .setPort(options.securePort())
-                .setMaxInitialLineLength(16 * 1024)
-                .setCompressionSupported(false);
-            return HttpsListeners.listen(vertx, routes.tls(http), routes.router(), options.eventLoops())
-                .compose(server -> routes.bootstrap(server.port()).map(server));
-          })
-          .compose(server -> vertx.executeBlocking(() -> {
-            String host = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
-                ? "127.0.0.1" : options.bindAddress();
-            warmTls(host, server.port(), opened.pki);
-            Kubeconfigs.writeAdmin(options.kubeconfigPath(), "https://" + hostPort(host, server.port()),
-                opened.pki);
-            LOG.info("API server listening on https://{}:{} (storage: {}); kubeconfig {}", options.bindAddress(),
-                server.port(), opened.storage.backendName(), options.kubeconfigPath());
-            return new ApiServer(options, opened.storage, cache, metrics, server, registry);
-          }))
-          .onFailure(t -> {
-            cache.close();
-            opened.storage.close();
-          });
     });
+    Future<Storage> storage = blocking(vertx, () -> {
+      Files.createDirectories(options.dataDir());
+      return new InstrumentedStorage(
+          Storages.open(vertx, options.etcdServers(), options.dataDir(), options.inMemory()),
+          metrics.registry());
+    });
+    // The first schema build introspects hundreds of model classes, and the protobuf descriptors of
+    // client-java-proto take seconds of class initialisation: both are done before the server
+    // listens, so no request pays for them on an event loop.
+    Future<Void> preloaded = Future.all(
+        blocking(vertx, () -> {
+          BuiltinSchemas.preload(BuiltinResources.ALL);
+          return null;
+        }),
+        blocking(vertx, () -> {
+          Class.forName("dev.kvx.apiserver.protobuf.KubernetesProtoTypes", true,
+              ApiServer.class.getClassLoader());
+          return null;
+        })).mapEmpty();
+    return Future.join(pki, storage).compose(
+        v -> serve(vertx, options, registry, metrics, new Opened(pki.result(), storage.result()), preloaded),
+        e -> {
+          if (storage.succeeded()) {
+            storage.result().close(); // the PKI failed: nothing will serve this storage
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private static Future<ApiServer> serve(Vertx vertx, ApiServerOptions options, ResourceRegistry registry,
+      Metrics metrics, Opened opened, Future<Void> preloaded) {
+    WatchCache cache = new WatchCache(vertx, opened.storage, WATCH_HISTORY);
+    for (ResourceType t : registry.storageTypes()) {
+      cache.track(t.storagePrefix());
+      Gauge.builder("apiserver_storage_objects", () -> cache.count(t.storagePrefix()))
+          .description("Number of stored objects at the time of last check split by kind.")
+          .tag("resource", t.groupResource())
+          .register(metrics.registry());
+    }
+    registry.onAdd(t -> cache.track(t.storagePrefix()));
+    return cache.start()
+        .compose(v -> {
+          // Building the routes loads most of the server's classes: keep that off the event loop.
+          return blocking(vertx,
+              () -> new ApiRoutes(vertx, options, registry, opened.storage, cache, opened.pki, metrics));
+        })
+        .compose(routes -> preloaded.map(routes))
+        .compose(routes -> {
+          HttpServerOptions http = new HttpServerOptions()
+              .setHost(options.bindAddress())
+              .setPort(options.securePort())
+              .setMaxInitialLineLength(16 * 1024)
+              .setCompressionSupported(false);
+          return HttpsListeners.listen(vertx, routes.tls(http), routes.router(), options.eventLoops())
+              .compose(server -> routes.bootstrap(server.port()).map(server));
+        })
+        .compose(server -> vertx.executeBlocking(() -> {
+          String host = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
+              ? "127.0.0.1" : options.bindAddress();
+          warmTls(host, server.port(), opened.pki);
+          Kubeconfigs.writeAdmin(options.kubeconfigPath(), "https://" + hostPort(host, server.port()),
+              opened.pki);
+          LOG.info("API server listening on https://{}:{} (storage: {}); kubeconfig {}", options.bindAddress(),
+              server.port(), opened.storage.backendName(), options.kubeconfigPath());
+          return new ApiServer(options, opened.storage, cache, metrics, server, registry);
+        }))
+        .onFailure(t -> {
+          cache.close();
+          opened.storage.close();
+        });
+  }
+
+  /** Blocking work on a worker thread, concurrently with the caller's other blocking work. */
+  private static <T> Future<T> blocking(Vertx vertx, java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(work, false);
   }
 
   /**
