@@ -54,7 +54,9 @@ public final class RunCluster {
         .run(cluster -> recordReady(files, cluster, (System.nanoTime() - started) / 1_000_000));
   }
 
+  // The line before the state: kvx up returns as soon as the state shows, with the lines before it.
   private void recordReady(ClusterFiles files, LocalCluster cluster, long readyMillis) {
+    progress("ready: API server " + cluster.apiUrl() + ", kubeconfig " + cluster.kubeconfig());
     try {
       files.writeState(
           new ClusterState(
@@ -76,7 +78,6 @@ public final class RunCluster {
     } catch (IOException e) {
       LOG.warn("cannot write {}: {}", files.state(), e.toString());
     }
-    progress("ready: API server " + cluster.apiUrl() + ", kubeconfig " + cluster.kubeconfig());
   }
 
   private void progress(String message) {

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,9 +20,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The action of {@code kvx up}: starts the cluster in a detached child JVM ({@link ClusterJvm},
- * running {@code kvx up --foreground} in a session of its own, its output in {@code kvx.log}), echoes the child's progress lines, and returns once the child has recorded
- * that every node is Ready. If the child dies or the deadline passes first, it shows the end of the
- * log and fails.
+ * running {@code kvx up --foreground} in a session of its own, its output in {@code kvx.log}),
+ * echoes the child's progress lines, and returns once the child has recorded that every node is
+ * Ready. If the child dies or the deadline passes first, it shows the end of the log and fails.
+ *
+ * <p>It wakes up when a file of the data dir changes (the log grows, {@code cluster.json} appears),
+ * so readiness shows at once; {@link #POLL} bounds the wait where file events are slow or missing.
  */
 public final class StartInBackground {
 
@@ -71,10 +77,14 @@ public final class StartInBackground {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log().toFile()));
     Process child = pb.start();
 
-    try (RandomAccessFile log = new RandomAccessFile(files.log().toFile(), "r")) {
+    try (RandomAccessFile log = new RandomAccessFile(files.log().toFile(), "r");
+        WatchService changes = watch(files.dataDir())) {
       LineTail tail = new LineTail(log, logStart);
       long end = System.nanoTime() + deadline.toNanos();
       while (true) {
+        // The state first, then the log: every progress line the child wrote before it recorded
+        // that it is ready shows before the summary.
+        Optional<ClusterState> state = files.readState().filter(s -> s.pid() == child.pid());
         for (String line : tail.newLines()) {
           if (line.startsWith(ClusterFiles.PROGRESS_PREFIX)) {
             out.printf("  %5.1fs  %s%n", (System.nanoTime() - t0) / 1e9,
@@ -82,7 +92,6 @@ public final class StartInBackground {
             out.flush();
           }
         }
-        Optional<ClusterState> state = files.readState().filter(s -> s.pid() == child.pid());
         if (state.isPresent()) {
           printReady(files, state.get(), (System.nanoTime() - t0) / 1e9);
           return 0;
@@ -103,7 +112,7 @@ public final class StartInBackground {
           }
           return 1;
         }
-        Thread.sleep(POLL.toMillis());
+        awaitChange(changes);
       }
     }
   }
@@ -121,6 +130,30 @@ public final class StartInBackground {
     out.flush();
   }
 
+  // The data dir's file events; null where the platform has none (then POLL alone paces the loop).
+  private static WatchService watch(Path dir) {
+    try {
+      WatchService service = dir.getFileSystem().newWatchService();
+      dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+      return service;
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  // Until some file of the data dir changes, at most POLL.
+  private static void awaitChange(WatchService changes) throws InterruptedException {
+    if (changes == null) {
+      Thread.sleep(POLL.toMillis());
+      return;
+    }
+    WatchKey key = changes.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+    if (key != null) {
+      key.pollEvents(); // which file does not matter: the loop looks at all of them
+      key.reset();
+    }
+  }
+
   /** {@link ClusterJvm}'s command, in a new session when {@code setsid} exists. */
   List<String> childCommand() {
     List<String> cmd = new ArrayList<>();
@@ -128,9 +161,7 @@ public final class StartInBackground {
     if (Files.isExecutable(setsid)) {
       cmd.add(setsid.toString()); // detached from the terminal: no SIGHUP/SIGINT of this shell
     }
-    cmd.addAll(
-        ClusterJvm.command(
-            settings.foregroundArgs(), ClusterJvm.pendingArchive(settings.dataDir())));
+    cmd.addAll(ClusterJvm.clusterCommand(settings));
     return cmd;
   }
 
