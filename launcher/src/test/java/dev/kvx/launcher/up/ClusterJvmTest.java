@@ -52,19 +52,25 @@ class ClusterJvmTest {
   }
 
   @Test
-  void anArchiveThisJvmMapsIsMappedByTheChildAtItsOwnAddressAndNoneIsWritten() throws Exception {
+  void anArchiveThisJvmMapsIsMappedByTheChildTooAndNoneIsWritten() throws Exception {
     Path archive = Files.writeString(dir.resolve("kvx.jsa"), "archive");
     List<String> parent =
-        List.of("-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off");
+        List.of(
+            "-XX:+UseSerialGC",
+            "-XX:SharedArchiveFile=" + archive,
+            "-Xlog:cds=off",
+            "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:ArchiveRelocationMode=0");
     List<String> cmd =
         ClusterJvm.command("Main", List.of(), dir.resolve("dump.jsa"), "a.jar", parent);
     if (CDS) {
       assertThat(cmd)
           .containsOnlyOnce("-XX:SharedArchiveFile=" + archive)
-          .containsSubsequence(ClusterJvm.MAP_AT_ARCHIVED_ADDRESS)
           .noneMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit"));
     }
-    assertThat(cmd).contains("-XX:+UseSerialGC", ClusterJvm.C1_ONLY);
+    // The cluster process relocates it, as the JVM does by default: in place, it ran slower.
+    assertThat(cmd).contains("-XX:+UseSerialGC", ClusterJvm.C1_ONLY)
+        .noneMatch(a -> a.startsWith("-XX:ArchiveRelocationMode"));
     // An archive that is gone is no reason to fail: the child then looks for one as without it.
     Files.delete(archive);
     assertThat(ClusterJvm.command("Main", List.of(), null, "a.jar", parent))
@@ -72,24 +78,35 @@ class ClusterJvmTest {
   }
 
   @Test
-  void optionsAlreadyChoosingTheCompilerOrTheRelocationModeAreKept() throws Exception {
-    Path archive = Files.writeString(dir.resolve("kvx.jsa"), "archive");
+  void optionsAlreadyChoosingTheCompilerAreKeptAndADebuggerIsNot() {
     List<String> cmd =
         ClusterJvm.command(
             "Main",
             List.of(),
             null,
             "a.jar",
-            List.of(
-                "-XX:TieredStopAtLevel=4",
-                "-XX:SharedArchiveFile=" + archive,
-                "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:ArchiveRelocationMode=1",
-                "-agentlib:jdwp=transport=dt_socket"));
+            List.of("-XX:TieredStopAtLevel=4", "-agentlib:jdwp=transport=dt_socket"));
     assertThat(cmd)
-        .doesNotContain(ClusterJvm.C1_ONLY, "-XX:ArchiveRelocationMode=0")
-        .contains("-XX:ArchiveRelocationMode=1")
+        .contains("-XX:TieredStopAtLevel=4")
+        .doesNotContain(ClusterJvm.C1_ONLY)
         .noneMatch(a -> a.startsWith("-agentlib:jdwp"));
+  }
+
+  @Test
+  void hugePagesAreAskedForWhereLinuxGivesThemOnRequestOnly() throws Exception {
+    Path enabled = dir.resolve("enabled");
+    Files.writeString(enabled, "always [madvise] never\n");
+    assertThat(ClusterJvm.hugePagesOnRequest(enabled)).isTrue();
+    Files.writeString(enabled, "[always] madvise never\n");
+    assertThat(ClusterJvm.hugePagesOnRequest(enabled)).isFalse();
+    Files.writeString(enabled, "always madvise [never]\n");
+    assertThat(ClusterJvm.hugePagesOnRequest(enabled)).isFalse();
+    assertThat(ClusterJvm.hugePagesOnRequest(dir.resolve("missing"))).isFalse();
+    // The child asks for them exactly when this machine gives them on request, unless told.
+    assertThat(ClusterJvm.command("Main", List.of(), null, "a.jar", List.of()).contains(ClusterJvm.HUGE_PAGES))
+        .isEqualTo(ClusterJvm.hugePagesOnRequest(ClusterJvm.TRANSPARENT_HUGE_PAGES));
+    assertThat(ClusterJvm.command("Main", List.of(), null, "a.jar", List.of("-XX:-UseTransparentHugePages")))
+        .doesNotContain(ClusterJvm.HUGE_PAGES);
   }
 
   @Test
