@@ -36,13 +36,21 @@ import java.util.stream.Stream;
  *       gives them only on request (mode {@code madvise}, Debian's default): a cold start touches
  *       some 400 MB of fresh heap, and with 4 KB pages it took 69,000 page faults, which made the
  *       young collections slow; with huge pages 28,000, and Ready came 0.3 s sooner;
+ *   <li>one PBKDF2 iteration instead of 10,000 for private keys put into PKCS12 keystores ({@code
+ *       -Dkeystore.pkcs12.keyPbeIterationCount=1}): the only such keystores in the cluster process
+ *       are in-memory ones that Vert.x (each HTTPS server) and fabric8 (each client) build from PEM
+ *       keys to feed a KeyManagerFactory, encrypted under a password the same process holds, so the
+ *       iterations protect nothing; they were 7% to 30% of the CPU samples in profiles of a cold
+ *       start under C1, about 0.5 CPU-seconds. kvx keeps its keys as PEM files and writes no
+ *       keystore;
  *   <li>the JVM's default of relocating the archive to a random address, even when this JVM maps it
  *       where it was written ({@code -XX:ArchiveRelocationMode=0}, which {@code ./kvx} gives short
  *       commands): relocating costs 0.25 s before {@code main}, but a cluster mapping the archive
  *       in place used about 1 CPU-second more until Ready, and was Ready 0.5 s later.
  * </ul>
  *
- * Measured on a cold API server start (2 cores): 15.8 CPU-seconds with the defaults, 4.4 with both.
+ * Measured on a cold API server start (2 cores): 15.8 CPU-seconds with the defaults, 4.4 with C1
+ * and the archive.
  */
 public final class ClusterJvm {
 
@@ -52,6 +60,7 @@ public final class ClusterJvm {
   static final List<String> QUIET_CDS = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
   private static final String SHARED_ARCHIVE_FILE = "-XX:SharedArchiveFile=";
   static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
+  static final String TRANSIENT_KEYSTORES = "-Dkeystore.pkcs12.keyPbeIterationCount=1";
   static final Path TRANSPARENT_HUGE_PAGES = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
 
   private ClusterJvm() {}
@@ -95,6 +104,9 @@ public final class ClusterJvm {
     cmd.addAll(inherited);
     if (inherited.stream().noneMatch(o -> o.contains("Tiered"))) {
       cmd.add(C1_ONLY);
+    }
+    if (inherited.stream().noneMatch(o -> o.contains("keystore.pkcs12"))) {
+      cmd.add(TRANSIENT_KEYSTORES);
     }
     if (inherited.stream().noneMatch(o -> o.contains("HugePages") || o.contains("LargePages"))
         && hugePagesOnRequest(TRANSPARENT_HUGE_PAGES)) {

@@ -110,6 +110,18 @@ class ClusterJvmTest {
   }
 
   @Test
+  void inMemoryKeystoresSkipThePbkdf2IterationsUnlessTheOptionsSetThem() {
+    assertThat(ClusterJvm.command("Main", List.of(), null, "a.jar", List.of()))
+        .containsOnlyOnce(ClusterJvm.TRANSIENT_KEYSTORES);
+    assertThat(
+            ClusterJvm.command(
+                "Main", List.of(), null, "a.jar",
+                List.of("-Dkeystore.pkcs12.keyPbeIterationCount=20000")))
+        .contains("-Dkeystore.pkcs12.keyPbeIterationCount=20000")
+        .doesNotContain(ClusterJvm.TRANSIENT_KEYSTORES);
+  }
+
+  @Test
   void theArchiveNameFollowsTheClassPathFiles() throws Exception {
     Path jar = Files.writeString(dir.resolve("x.jar"), "one");
     String first = ClusterJvm.archiveName(jar.toString());
