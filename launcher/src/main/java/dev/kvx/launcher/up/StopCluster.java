@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +22,7 @@ public final class StopCluster {
 
   static final Duration GRACE = Duration.ofSeconds(45);
   static final Duration ARCHIVE_GRACE = Duration.ofSeconds(90);
+  static final Duration EXIT_POLL = Duration.ofMillis(20);
 
   private final ClusterFiles files;
   private final boolean purge;
@@ -60,35 +60,39 @@ public final class StopCluster {
     long t0 = System.nanoTime();
     ProcessHandle p = process.get();
     p.destroy(); // SIGTERM: the shutdown hook stops the components
-    boolean clean = true;
-    try {
-      try {
-        p.onExit().get(GRACE.toSeconds(), TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        if (!Files.exists(ClusterJvm.pendingArchive(files.dataDir()))) {
-          throw e;
-        }
-        // The components are stopped and the JVM is writing its class-data archive: on a busy
-        // machine that takes a while, and killing it would waste it.
-        out.println("Writing the class-data archive for faster starts ...");
-        out.flush();
-        p.onExit().get(ARCHIVE_GRACE.toSeconds(), TimeUnit.SECONDS);
-      }
-    } catch (java.util.concurrent.TimeoutException e) {
+    boolean clean = awaitExit(p, GRACE);
+    if (!clean && Files.exists(ClusterJvm.pendingArchive(files.dataDir()))) {
+      // The components are stopped and the JVM is writing its class-data archive: on a busy
+      // machine that takes a while, and killing it would waste it.
+      out.println("Writing the class-data archive for faster starts ...");
+      out.flush();
+      clean = awaitExit(p, ARCHIVE_GRACE);
+    }
+    if (!clean) {
       err.printf("kvx down: still running after %d s; killing it%n", GRACE.toSeconds());
-      clean = false;
       p.destroyForcibly();
-      try {
-        p.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception again) {
+      if (!awaitExit(p, Duration.ofSeconds(10))) {
         err.println("kvx down: pid " + pid + " did not exit");
         return false;
       }
-    } catch (java.util.concurrent.ExecutionException e) {
-      // onExit does not fail
     }
     ClusterJvm.settlePendingArchive(files.dataDir(), clean);
     out.printf("kvx stopped in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    return true;
+  }
+
+  /**
+   * Whether {@code p} exited within {@code timeout}. Polls: for a process that is not its child the
+   * JDK's {@code onExit} checks every 300 ms and more, which was a fifth of a typical kvx down.
+   */
+  static boolean awaitExit(ProcessHandle p, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (p.isAlive()) {
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      Thread.sleep(EXIT_POLL.toMillis());
+    }
     return true;
   }
 
