@@ -33,6 +33,8 @@ public final class ResourceOperations {
 
   private static final String GENERATE_CHARS = "bcdfghjklmnpqrstvwxz2456789";
   private static final int MAX_PATCH_RETRIES = 8;
+  /** Upstream's delete retries until it wins; bounded here, generously, against a livelock. */
+  private static final int MAX_DELETE_RETRIES = 64;
 
   /**
    * The "subresource" of server-internal writes that may change spec and status together (a
@@ -328,6 +330,26 @@ public final class ResourceOperations {
    * as it last stood (removed).
    */
   public Future<DeleteResult> delete(ResourceType type, String namespace, String name, DeleteOptions opts) {
+    return deleteAttempt(type, namespace, name, opts, 0);
+  }
+
+  /**
+   * One try of {@link #delete}. The write is a compare-and-swap at the revision read; when a writer
+   * came in between (a controller updating status), the delete starts over from a fresh read, as
+   * upstream's storage does, re-checking the preconditions: a delete without them never fails
+   * with a Conflict.
+   */
+  private Future<DeleteResult> deleteAttempt(
+      ResourceType type, String namespace, String name, DeleteOptions opts, int tries) {
+    return deleteOnce(type, namespace, name, opts).recover(e -> {
+      boolean retry = Statuses.isConflict(e) && tries < MAX_DELETE_RETRIES
+          && "the object has been modified; please apply your changes to the latest version and try again"
+              .equals(conflictWhy(e, type, name));
+      return retry ? deleteAttempt(type, namespace, name, opts, tries + 1) : Future.failedFuture(e);
+    });
+  }
+
+  private Future<DeleteResult> deleteOnce(ResourceType type, String namespace, String name, DeleteOptions opts) {
     return store.get(type, namespace, name).compose(current -> {
       ObjectNode meta = (ObjectNode) current.get("metadata");
       if (opts.preconditionUid() != null && !opts.preconditionUid().equals(Json.text(meta, "uid"))) {
