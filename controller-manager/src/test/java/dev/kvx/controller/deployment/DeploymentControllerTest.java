@@ -222,9 +222,15 @@ class DeploymentControllerTest {
     Deployment d = deployment(ns, "stuck", 1, "never:ready");
     d.getSpec().setProgressDeadlineSeconds(60);
     cluster.client().apps().deployments().resource(d).create();
+    // Wait until the controller has seen its ReplicaSet's pod (status.replicas 1): a sync that
+    // still sees progress after the clock steps renews the Progressing condition at the stepped
+    // time, as upstream does, and the deadline would move with it.
     await().atMost(Duration.ofSeconds(60)).until(() -> {
       Deployment cur = get(ns, "stuck");
-      return cur.getStatus() != null && condition(cur, "Progressing") != null && condition(cur, "Available") != null;
+      return cur.getStatus() != null && condition(cur, "Progressing") != null && condition(cur, "Available") != null
+          && Integer.valueOf(1).equals(cur.getStatus().getReplicas())
+          && Integer.valueOf(1).equals(cur.getStatus().getUpdatedReplicas())
+          && Integer.valueOf(1).equals(cur.getStatus().getUnavailableReplicas());
     });
     assertThat(condition(get(ns, "stuck"), "Available").getStatus()).isEqualTo("False");
     cluster.step(Duration.ofSeconds(61));
