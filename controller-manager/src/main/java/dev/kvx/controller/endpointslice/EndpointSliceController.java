@@ -18,17 +18,24 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The EndpointSlice controller: keeps the EndpointSlices of each Service with a selector
  * ({@code kubernetes.io/service-name}, managed by {@code endpointslice-controller.k8s.io}, owned by
  * the Service) equal to {@link EndpointSlices#desired}, updating slices in place where the ports
  * match so clients watching slices see few changes.
+ *
+ * <p>Like upstream's EndpointSlice tracker, it remembers the slices it created until its informer
+ * shows them: a sync that comes sooner (another pod event) would otherwise find no slice and create
+ * a second one. Such a sync is put off a little instead; and a slice appearing in the informer
+ * queues its Service, so a duplicate that slipped in anyway (another manager's restart) is removed.
  */
 public final class EndpointSliceController implements Reconciler {
   public static final String NAME = "endpointslice-controller";
@@ -37,6 +44,10 @@ public final class EndpointSliceController implements Reconciler {
   static final String CONTROLLER_NAME = "endpointslice-controller.k8s.io";
   static final String LAST_CHANGE = "endpoints.kubernetes.io/last-change-trigger-time";
   static final int WORKERS = 5;
+  /** How long a sync waits for the informer to show a slice this controller just created. */
+  static final Duration CACHE_WAIT = Duration.ofMillis(100);
+  /** How long at most: a slice deleted before the informer saw it never shows up. */
+  static final Duration CACHE_WAIT_LIMIT = Duration.ofSeconds(10);
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   public static final ControllerDescriptor DESCRIPTOR =
@@ -48,6 +59,11 @@ public final class EndpointSliceController implements Reconciler {
   private final Lister<EndpointSlice> slices;
   private final dev.kvx.component.clock.Clock clock;
   private final Controller controller;
+  /**
+   * Per Service key, the slices created but not yet seen in the informer, with the System.nanoTime
+   * after which the controller stops waiting for one (it may have been deleted before it was seen).
+   */
+  private final Map<String, Map<String, Long>> unseenCreates = new ConcurrentHashMap<>();
 
   EndpointSliceController(ControllerContext ctx) {
     this.client = ctx.client();
@@ -64,7 +80,9 @@ public final class EndpointSliceController implements Reconciler {
     // Someone else changed or deleted one of our slices: put it right.
     sliceInformer.addEventHandler(new ResourceEventHandler<>() {
       @Override
-      public void onAdd(EndpointSlice s) {}
+      public void onAdd(EndpointSlice s) {
+        enqueueService(s);
+      }
 
       @Override
       public void onUpdate(EndpointSlice old, EndpointSlice s) {
@@ -94,7 +112,11 @@ public final class EndpointSliceController implements Reconciler {
     Keys.NamespacedName nn = Keys.split(key);
     Service svc = services.namespace(nn.namespace()).get(nn.name());
     if (svc == null || !ServicePods.hasSelector(svc)) {
+      unseenCreates.remove(key);
       return Result.DONE; // owned slices of a deleted Service go with the garbage collector
+    }
+    if (!cacheHasCreated(key, nn.namespace())) {
+      return Result.requeueAfter(CACHE_WAIT);
     }
     List<EndpointSlice> existing = new ArrayList<>(slices.namespace(nn.namespace()).list().stream()
         .filter(s -> s.getMetadata().getLabels() != null
@@ -127,7 +149,10 @@ public final class EndpointSliceController implements Reconciler {
             .build();
         annotate(slice);
         try {
-          client.discovery().v1().endpointSlices().inNamespace(nn.namespace()).resource(slice).create();
+          EndpointSlice created =
+              client.discovery().v1().endpointSlices().inNamespace(nn.namespace()).resource(slice).create();
+          unseenCreates.computeIfAbsent(key, k -> new ConcurrentHashMap<>())
+              .put(created.getMetadata().getName(), System.nanoTime() + CACHE_WAIT_LIMIT.toNanos());
         } catch (KubernetesClientException e) {
           if (e.getCode() != 403) { // 403: the namespace is terminating
             throw e;
@@ -145,6 +170,22 @@ public final class EndpointSliceController implements Reconciler {
       }
     }
     return Result.DONE;
+  }
+
+  /** Whether the informer shows every slice this controller created for the Service. */
+  private boolean cacheHasCreated(String key, String namespace) {
+    Map<String, Long> unseen = unseenCreates.get(key);
+    if (unseen == null) {
+      return true;
+    }
+    long now = System.nanoTime();
+    unseen.entrySet().removeIf(e ->
+        slices.namespace(namespace).get(e.getKey()) != null || now - e.getValue() > 0);
+    if (unseen.isEmpty()) {
+      unseenCreates.remove(key, unseen);
+      return true;
+    }
+    return false;
   }
 
   private void annotate(EndpointSlice s) {
