@@ -96,7 +96,15 @@ class SimulatedNodesTest {
     assertThat(n7.getStatus().getConditions())
         .extracting(NodeCondition::getType)
         .containsExactly("MemoryPressure", "DiskPressure", "PIDPressure", "Ready");
-    Lease lease = cluster.client.leases().inNamespace("kube-node-lease").withName("sim-7").get();
+    // The node lease is written by its own loop, independently of the node status: wait for it.
+    Lease lease =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () ->
+                    cluster.client.leases().inNamespace("kube-node-lease").withName("sim-7").get(),
+                l -> l != null);
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("sim-7");
     assertThat(lease.getSpec().getRenewTime()).isNotNull();
 
