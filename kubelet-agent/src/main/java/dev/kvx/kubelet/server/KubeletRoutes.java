@@ -22,10 +22,12 @@ import java.util.Optional;
  *       {@code limitBytes};
  *   <li>{@code GET|POST /exec/{namespace}/{pod}/{container}} (also with the pod UID before the
  *       container) with {@code command} (repeated), {@code stdin}, {@code stdout}, {@code stderr},
- *       {@code tty}: a WebSocket speaking {@code v5.channel.k8s.io} or {@code v4.channel.k8s.io}.
+ *       {@code tty}: a WebSocket speaking {@code v5.channel.k8s.io} or {@code v4.channel.k8s.io};
+ *   <li>{@code GET /portForward/{namespace}/{pod}} (also with the pod UID) with {@code ports}: a
+ *       WebSocket speaking the kubelet's port-forward channels ({@link PortForward}).
  * </ul>
  *
- * Both need a client certificate from the cluster CA.
+ * All need a client certificate from the cluster CA.
  */
 public final class KubeletRoutes {
 
@@ -72,11 +74,15 @@ public final class KubeletRoutes {
   public static void mount(Router router, Vertx vertx, PodLocator locator) {
     ContainerLogs logs = new ContainerLogs(vertx, locator);
     Exec exec = new Exec(vertx, locator);
+    PortForward portForward = new PortForward(vertx, locator, PodAddresses.fromRuntime());
     router.route("/containerLogs/*").handler(KubeletServer::requireClientCertificate);
     router.route("/exec/*").handler(KubeletServer::requireClientCertificate);
+    router.route("/portForward/*").handler(KubeletServer::requireClientCertificate);
     router.get("/containerLogs/:namespace/:pod/:container").handler(logs::handle);
     router.route("/exec/:namespace/:pod/:container").handler(exec::handle);
     router.route("/exec/:namespace/:pod/:uid/:container").handler(exec::handle);
+    router.route("/portForward/:namespace/:pod").handler(portForward::handle);
+    router.route("/portForward/:namespace/:pod/:uid").handler(portForward::handle);
   }
 
   static void plain(RoutingContext ctx, int status, String body) {

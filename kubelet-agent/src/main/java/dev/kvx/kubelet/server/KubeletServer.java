@@ -20,7 +20,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The agent's HTTPS port (the kubelet's 10250): /healthz /livez /readyz /metrics through
- * component-base's routes, plus the node's own routes (container logs, exec).
+ * component-base's routes, plus the node's own routes (container logs, exec, port forwarding).
  *
  * <p>Authentication as the kubelet's x509 authenticator: clients may present a certificate signed
  * by the client CA (the cluster CA: the API server's kubelet-client certificate, or an admin's);
@@ -29,7 +29,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * cannot ask for client certificates.
  */
 public final class KubeletServer extends VerticleBase {
-  /** The sub-protocols the exec WebSocket speaks, newest first. */
+  /**
+   * The sub-protocols the exec WebSocket speaks, newest first; port forwarding speaks {@code
+   * v4.channel.k8s.io} (or none).
+   */
   public static final List<String> WEBSOCKET_SUBPROTOCOLS =
       List.of("v5.channel.k8s.io", "v4.channel.k8s.io", "channel.k8s.io");
 
