@@ -4,68 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.kvx.apiserver.testing.InJvmApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.vertx.core.Vertx;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The API server driven by the fabric8 client, as an operator or a test would use it. */
 class ApiServerFabric8Test {
 
-  @TempDir Path dir;
-  Vertx vertx;
-  ApiServer server;
-  KubernetesClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
-    server = start(new ApiServerOptions(dir, List.of(), freePort(), "127.0.0.1", false, null));
-    client = clientFor(server.kubeconfig());
-  }
-
-  @AfterEach
-  void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close().await();
-    }
-    vertx.close().await();
-  }
-
-  private ApiServer start(ApiServerOptions options) {
-    return ApiServer.start(vertx, options).await();
-  }
-
-  static KubernetesClient clientFor(Path kubeconfig) throws Exception {
-    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
-    return new KubernetesClientBuilder().withConfig(config).build();
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
+  @RegisterExtension final InJvmApiServer api = InJvmApiServer.onDisk();
 
   private static ConfigMap configMap(String ns, String name, Map<String, String> data) {
     return new ConfigMapBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
@@ -74,53 +30,53 @@ class ApiServerFabric8Test {
 
   @Test
   void crudThroughFabric8() {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("crud").endMetadata().build())
+    api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("crud").endMetadata().build())
         .create();
-    ConfigMap created = client.configMaps().inNamespace("crud").resource(configMap("crud", "a", Map.of("k", "v")))
+    ConfigMap created = api.client().configMaps().inNamespace("crud").resource(configMap("crud", "a", Map.of("k", "v")))
         .create();
     assertThat(created.getMetadata().getUid()).isNotBlank();
     assertThat(created.getMetadata().getResourceVersion()).isNotBlank();
     assertThat(created.getMetadata().getCreationTimestamp()).isNotBlank();
 
-    ConfigMap got = client.configMaps().inNamespace("crud").withName("a").get();
+    ConfigMap got = api.client().configMaps().inNamespace("crud").withName("a").get();
     assertThat(got.getData()).containsEntry("k", "v");
     assertThat(got.getMetadata().getResourceVersion()).isEqualTo(created.getMetadata().getResourceVersion());
 
-    ConfigMap edited = client.configMaps().inNamespace("crud").withName("a")
+    ConfigMap edited = api.client().configMaps().inNamespace("crud").withName("a")
         .edit(cm -> new ConfigMapBuilder(cm).addToData("k2", "v2").build());
     assertThat(Long.parseLong(edited.getMetadata().getResourceVersion()))
         .isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));
 
-    assertThat(client.configMaps().inNamespace("crud").list().getItems()).extracting(c -> c.getMetadata().getName())
+    assertThat(api.client().configMaps().inNamespace("crud").list().getItems()).extracting(c -> c.getMetadata().getName())
         .containsExactly("a");
-    assertThat(client.configMaps().inNamespace("crud").withLabel("missing").list().getItems()).isEmpty();
+    assertThat(api.client().configMaps().inNamespace("crud").withLabel("missing").list().getItems()).isEmpty();
 
-    assertThatThrownBy(() -> client.configMaps().inNamespace("crud").resource(configMap("crud", "a", Map.of())).create())
+    assertThatThrownBy(() -> api.client().configMaps().inNamespace("crud").resource(configMap("crud", "a", Map.of())).create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
 
-    client.configMaps().inNamespace("crud").withName("a").delete();
+    api.client().configMaps().inNamespace("crud").withName("a").delete();
     await().atMost(Duration.ofSeconds(5))
-        .until(() -> client.configMaps().inNamespace("crud").withName("a").get() == null);
+        .until(() -> api.client().configMaps().inNamespace("crud").withName("a").get() == null);
   }
 
   @Test
   void staleUpdateIsAConflict() {
-    ConfigMap created = client.configMaps().inNamespace("default").resource(configMap("default", "s", Map.of("n", "1")))
+    ConfigMap created = api.client().configMaps().inNamespace("default").resource(configMap("default", "s", Map.of("n", "1")))
         .create();
     ConfigMap stale = new ConfigMapBuilder(created).build();
-    client.configMaps().inNamespace("default").resource(new ConfigMapBuilder(created).addToData("n", "2").build())
+    api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder(created).addToData("n", "2").build())
         .update();
     stale.getData().put("n", "3");
-    assertThatThrownBy(() -> client.configMaps().inNamespace("default").resource(stale).update())
+    assertThatThrownBy(() -> api.client().configMaps().inNamespace("default").resource(stale).update())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
-    assertThat(client.configMaps().inNamespace("default").withName("s").get().getData()).containsEntry("n", "2");
+    assertThat(api.client().configMaps().inNamespace("default").withName("s").get().getData()).containsEntry("n", "2");
   }
 
   @Test
   void objectsInAMissingNamespaceAreRefused() {
-    assertThatThrownBy(() -> client.configMaps().inNamespace("nope").resource(configMap("nope", "x", Map.of())).create())
+    assertThatThrownBy(() -> api.client().configMaps().inNamespace("nope").resource(configMap("nope", "x", Map.of())).create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(404));
   }
@@ -128,7 +84,7 @@ class ApiServerFabric8Test {
   @Test
   void informerSeesAddsUpdatesAndDeletesThenRelistsAfterExpiry() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
-    SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace("default").inform(
+    SharedIndexInformer<ConfigMap> informer = api.client().configMaps().inNamespace("default").inform(
         new ResourceEventHandler<>() {
           @Override
           public void onAdd(ConfigMap obj) {
@@ -149,24 +105,21 @@ class ApiServerFabric8Test {
         }, 0);
     try {
       await().atMost(Duration.ofSeconds(10)).until(informer::hasSynced);
-      client.configMaps().inNamespace("default").resource(configMap("default", "w", Map.of("a", "1"))).create();
-      client.configMaps().inNamespace("default").withName("w").edit(cm -> new ConfigMapBuilder(cm).addToData("b", "2").build());
-      client.configMaps().inNamespace("default").withName("w").delete();
+      api.client().configMaps().inNamespace("default").resource(configMap("default", "w", Map.of("a", "1"))).create();
+      api.client().configMaps().inNamespace("default").withName("w").edit(cm -> new ConfigMapBuilder(cm).addToData("b", "2").build());
+      api.client().configMaps().inNamespace("default").withName("w").delete();
       await().atMost(Duration.ofSeconds(10)).until(() -> seen.containsAll(List.of("add:w", "update:w", "delete:w")));
 
       // Restart the server on the same data dir. Its watch cache starts at the current revision,
       // so the informer's resumed watch from an older resourceVersion gets 410 and must relist.
-      client.configMaps().inNamespace("default").resource(configMap("default", "before", Map.of())).create();
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bump").endMetadata().build())
+      api.client().configMaps().inNamespace("default").resource(configMap("default", "before", Map.of())).create();
+      api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bump").endMetadata().build())
           .create();
-      ApiServerOptions opts = server.options();
-      server.close().await();
-      server = null;
-      server = start(opts);
-      client.configMaps().inNamespace("default").resource(configMap("default", "after", Map.of())).create();
+      api.restart();
+      api.client().configMaps().inNamespace("default").resource(configMap("default", "after", Map.of())).create();
       await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains("add:after"));
       // The new server saw the informer list again (not just resume its watch).
-      assertThat(server.meterRegistry().find("apiserver_request_total")
+      assertThat(api.server().meterRegistry().find("apiserver_request_total")
           .tags("verb", "LIST", "resource", "configmaps").counters())
           .anySatisfy(c -> assertThat(c.count()).isGreaterThanOrEqualTo(1));
       assertThat(informer.getStore().list()).extracting(c -> c.getMetadata().getName())

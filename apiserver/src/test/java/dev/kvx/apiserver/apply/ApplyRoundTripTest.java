@@ -3,15 +3,9 @@ package dev.kvx.apiserver.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kvx.apiserver.ApiServer;
-import dev.kvx.apiserver.ApiServerOptions;
+import dev.kvx.apiserver.testing.InJvmApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.vertx.core.Vertx;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -35,7 +26,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * an in-JVM API server: the first apply creates, the second changes nothing (same resourceVersion).
  * Each manifest gets its own namespace, so manifests that reuse names do not meet.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApplyRoundTripTest {
 
   /** Manifests upstream refuses too: a kind version no longer served, an invalid pod. */
@@ -45,33 +35,7 @@ class ApplyRoundTripTest {
 
   private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
-  @TempDir static Path dir;
-  private Vertx vertx;
-  private ApiServer server;
-  private KubernetesClient client;
-
-  @BeforeAll
-  void start() throws Exception {
-    vertx = Vertx.vertx();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    server = ApiServer.start(vertx, new ApiServerOptions(dir, List.of(), port, "127.0.0.1", false, null)).await();
-    client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig()))).build();
-  }
-
-  @AfterAll
-  void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close().await();
-    }
-    vertx.close().await();
-  }
+  @RegisterExtension static final InJvmApiServer api = InJvmApiServer.onDisk();
 
   static Stream<Path> manifests() throws Exception {
     Path root = corpus();
@@ -103,14 +67,14 @@ class ApplyRoundTripTest {
   @MethodSource("manifests")
   void secondServerSideApplyIsANoOp(Path file) throws Exception {
     String ns = "rt-" + Integer.toHexString(file.getFileName().toString().hashCode() & 0x7fffffff);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+    api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
         .serverSideApply();
     for (ObjectNode obj : objects(file)) {
       ObjectNode meta = (ObjectNode) obj.get("metadata");
       if (meta.has("namespace")) {
         meta.put("namespace", ns);
       }
-      GenericKubernetesResource resource = client.getKubernetesSerialization()
+      GenericKubernetesResource resource = api.client().getKubernetesSerialization()
           .unmarshal(obj.toString(), GenericKubernetesResource.class);
       String refused = REFUSED.get(file.getFileName().toString());
       if (refused != null) {
@@ -128,6 +92,6 @@ class ApplyRoundTripTest {
   }
 
   private GenericKubernetesResource apply(GenericKubernetesResource resource, String ns) {
-    return client.resource(resource).inNamespace(ns).fieldManager("roundtrip").forceConflicts().serverSideApply();
+    return api.client().resource(resource).inNamespace(ns).fieldManager("roundtrip").forceConflicts().serverSideApply();
   }
 }

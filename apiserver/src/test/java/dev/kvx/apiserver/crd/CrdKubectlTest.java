@@ -3,9 +3,7 @@ package dev.kvx.apiserver.crd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kvx.apiserver.ApiServer;
-import dev.kvx.apiserver.ApiServerOptions;
-import io.vertx.core.Vertx;
+import dev.kvx.apiserver.testing.InJvmApiServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,34 +28,21 @@ class CrdKubectlTest {
   private static final Path KUBECTL = Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.32");
 
   @TempDir Path dir;
-  Vertx vertx;
-  ApiServer server;
+  @RegisterExtension final InJvmApiServer api = new InJvmApiServer();
 
   @BeforeEach
-  void start() {
+  void requireKubectl() {
     boolean present = Files.isExecutable(KUBECTL);
     if (!"true".equals(System.getenv("CI"))) {
       Assumptions.assumeTrue(present, "kubectl 1.32 not installed");
     }
     assertThat(present).as("kubectl 1.32 at " + KUBECTL).isTrue();
-    vertx = Vertx.vertx();
-    server = ApiServer.start(vertx, ApiServerOptions.forTest(dir.resolve("data"))).await();
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close().await();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
   }
 
   private record Result(int exit, String out, String err) {}
 
   private Result kubectl(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", server.kubeconfig().toString(),
+    List<String> cmd = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", api.kubeconfig().toString(),
         "--cache-dir", dir.resolve("cache").toString(), "--request-timeout", "60s"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvx.apiserver.ApiServer;
 import dev.kvx.apiserver.ApiServerOptions;
+import dev.kvx.apiserver.testing.InJvmApiServer;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -14,9 +15,7 @@ import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -25,17 +24,13 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,34 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * serving within a second, validation, pruning, status and scale subresources, several versions,
  * discovery, and deletion of a CRD with its objects. Each test uses its own API group.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrdServingTest {
 
-  Vertx vertx;
-  ApiServer server;
-  KubernetesClient client;
-
-  @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    vertx = Vertx.vertx();
-    server = ApiServer.start(vertx, ApiServerOptions.forTest(dir)).await();
-    client = clientFor(server.kubeconfig());
-  }
-
-  @AfterAll
-  void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close().await();
-    }
-    vertx.close().await();
-  }
-
-  static KubernetesClient clientFor(Path kubeconfig) throws Exception {
-    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
-  }
+  @RegisterExtension static final InJvmApiServer api = new InJvmApiServer();
 
   /** A Widget CRD in {@code group}: v1 (storage) and v1beta1, with status and scale. */
   static String widgets(String group) {
@@ -132,8 +102,8 @@ class CrdServingTest {
   }
 
   private CustomResourceDefinition createDefinition(String yaml) {
-    CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
-    return client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    CustomResourceDefinition crd = api.client().getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
+    return api.client().apiextensions().v1().customResourceDefinitions().resource(crd).create();
   }
 
   private static ResourceDefinitionContext widgetsAt(String group, String version) {
@@ -143,7 +113,7 @@ class CrdServingTest {
 
   private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
       widgets(String group, String version) {
-    return client.genericKubernetesResources(widgetsAt(group, version));
+    return api.client().genericKubernetesResources(widgetsAt(group, version));
   }
 
   private static GenericKubernetesResource widget(String group, String version, String name, Map<String, Object> spec) {
@@ -156,7 +126,7 @@ class CrdServingTest {
   }
 
   private void namespace(String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+    api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
   }
 
@@ -164,7 +134,7 @@ class CrdServingTest {
   private void establish(String group) {
     createDefinition(widgets(group));
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-        .until(() -> client.getApiResources(group + "/v1") != null);
+        .until(() -> api.client().getApiResources(group + "/v1") != null);
   }
 
   @Test
@@ -176,12 +146,12 @@ class CrdServingTest {
     // Served within a second of the CRD's creation (measured in the server, not through a client
     // whose own latency on a loaded machine is not the point).
     await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5))
-        .until(() -> server.registry().find(group, "v1", "widgets").isPresent()
-            && server.registry().find(group, "v1beta1", "widgets").isPresent());
+        .until(() -> api.server().registry().find(group, "v1", "widgets").isPresent()
+            && api.server().registry().find(group, "v1beta1", "widgets").isPresent());
     widgets(group, "v1").inNamespace("serve").resource(widget(group, "v1", "first", Map.of("size", "abc"))).create();
 
     await().atMost(Duration.ofSeconds(2)).until(() -> condition(group, "Established") != null);
-    CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+    CustomResourceDefinition crd = api.client().apiextensions().v1().customResourceDefinitions()
         .withName("widgets." + group).get();
     assertThat(crd.getStatus().getAcceptedNames().getKind()).isEqualTo("Widget");
     assertThat(crd.getStatus().getAcceptedNames().getShortNames()).containsExactly("wd");
@@ -193,7 +163,7 @@ class CrdServingTest {
     assertThat(established.getStatus()).isEqualTo("True");
     assertThat(established.getReason()).isEqualTo("InitialNamesAccepted");
 
-    APIResourceList resources = client.getApiResources(group + "/v1");
+    APIResourceList resources = api.client().getApiResources(group + "/v1");
     APIResource widgets = resources.getResources().stream().filter(r -> r.getName().equals("widgets")).findFirst()
         .orElseThrow();
     assertThat(widgets.getKind()).isEqualTo("Widget");
@@ -202,7 +172,7 @@ class CrdServingTest {
     assertThat(widgets.getCategories()).containsExactly("all");
     assertThat(resources.getResources()).extracting(APIResource::getName)
         .contains("widgets/status", "widgets/scale");
-    assertThat(client.getApiGroup(group).getPreferredVersion().getVersion()).isEqualTo("v1");
+    assertThat(api.client().getApiGroup(group).getPreferredVersion().getVersion()).isEqualTo("v1");
 
     List<String> events = new CopyOnWriteArrayList<>();
     try (Watch w = widgets(group, "v1").inNamespace("serve").watch(new Watcher<>() {
@@ -231,7 +201,7 @@ class CrdServingTest {
   }
 
   private CustomResourceDefinitionCondition condition(String group, String type) {
-    CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+    CustomResourceDefinition crd = api.client().apiextensions().v1().customResourceDefinitions()
         .withName("widgets." + group).get();
     if (crd == null || crd.getStatus() == null || crd.getStatus().getConditions() == null) {
       return null;
@@ -349,7 +319,7 @@ class CrdServingTest {
   void aSecondVersionServesTheSameObjects() {
     String group = "versions.example.com";
     establish(group);
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.getApiResources(group + "/v1beta1") != null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> api.client().getApiResources(group + "/v1beta1") != null);
     widgets(group, "v1").inNamespace("default").resource(widget(group, "v1", "from-v1", Map.of("size", "abc")))
         .create();
     widgets(group, "v1beta1").inNamespace("default")
@@ -369,7 +339,7 @@ class CrdServingTest {
         });
     assertThat(widgets(group, "v1beta1").inNamespace("default").withName("from-beta").get().getMetadata().getLabels())
         .containsEntry("patched", "yes");
-    assertThat(client.getApiGroup(group).getPreferredVersion().getVersion()).isEqualTo("v1");
+    assertThat(api.client().getApiGroup(group).getPreferredVersion().getVersion()).isEqualTo("v1");
   }
 
   @Test
@@ -383,10 +353,10 @@ class CrdServingTest {
         widgets(group, "v1").inNamespace(ns).resource(widget(group, "v1", "w" + i, Map.of("size", "abc"))).create();
       }
     }
-    client.apiextensions().v1().customResourceDefinitions().withName("widgets." + group).delete();
+    api.client().apiextensions().v1().customResourceDefinitions().withName("widgets." + group).delete();
     await().atMost(Duration.ofSeconds(5)).until(() ->
-        client.apiextensions().v1().customResourceDefinitions().withName("widgets." + group).get() == null);
-    await().atMost(Duration.ofSeconds(2)).until(() -> client.getApiGroup(group) == null);
+        api.client().apiextensions().v1().customResourceDefinitions().withName("widgets." + group).get() == null);
+    await().atMost(Duration.ofSeconds(2)).until(() -> api.client().getApiGroup(group) == null);
     assertThatThrownBy(() -> widgets(group, "v1").inAnyNamespace().list())
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
 
@@ -402,11 +372,11 @@ class CrdServingTest {
     createDefinition(widgets(group).replace("widgets", "gadgets").replace("singular: widget", "singular: gadget")
         .replace("shortNames: [wd]", "shortNames: [gd]"));
     await().atMost(Duration.ofSeconds(5)).until(() -> {
-      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+      CustomResourceDefinition crd = api.client().apiextensions().v1().customResourceDefinitions()
           .withName("gadgets." + group).get();
       return crd.getStatus().getConditions() != null && !crd.getStatus().getConditions().isEmpty();
     });
-    CustomResourceDefinition gadgets = client.apiextensions().v1().customResourceDefinitions()
+    CustomResourceDefinition gadgets = api.client().apiextensions().v1().customResourceDefinitions()
         .withName("gadgets." + group).get();
     assertThat(gadgets.getStatus().getConditions())
         .extracting(CustomResourceDefinitionCondition::getType, CustomResourceDefinitionCondition::getStatus,
@@ -414,8 +384,8 @@ class CrdServingTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("NamesAccepted", "False", "KindConflict", "\"Widget\" is already in use"),
             org.assertj.core.groups.Tuple.tuple("Established", "False", "NotAccepted", "not all names are accepted"));
-    assertThat(server.registry().find(group, "v1", "gadgets")).isEmpty();
-    assertThat(server.registry().find(group, "v1", "widgets")).isPresent();
+    assertThat(api.server().registry().find(group, "v1", "gadgets")).isEmpty();
+    assertThat(api.server().registry().find(group, "v1", "widgets")).isPresent();
   }
 
   @Test
@@ -433,16 +403,16 @@ class CrdServingTest {
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getDetails().getCauses())
             .extracting(StatusCause::getField)
             .containsExactly("spec.versions[1].schema.openAPIV3Schema.properties[spec].properties[mode].type"));
-    assertThat(client.apiextensions().v1().customResourceDefinitions().withName("widgets.refuse.example.com").get())
+    assertThat(api.client().apiextensions().v1().customResourceDefinitions().withName("widgets.refuse.example.com").get())
         .isNull();
   }
 
   @Test
   void servesStoredDefinitionsAfterARestart(@TempDir Path data) throws Exception {
     ApiServerOptions options = new ApiServerOptions(data, List.of(), 0, "127.0.0.1", false, null);
-    ApiServer first = ApiServer.start(vertx, options).await();
+    ApiServer first = ApiServer.start(api.vertx(), options).await();
     String group = "restart.example.com";
-    try (KubernetesClient c = clientFor(first.kubeconfig())) {
+    try (KubernetesClient c = InJvmApiServer.clientFor(first.kubeconfig())) {
       c.apiextensions().v1().customResourceDefinitions().resource(c.getKubernetesSerialization()
           .unmarshal(widgets(group), CustomResourceDefinition.class)).create();
       await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> c.genericKubernetesResources(
@@ -451,8 +421,8 @@ class CrdServingTest {
     } finally {
       first.close().await();
     }
-    ApiServer second = ApiServer.start(vertx, options).await();
-    try (KubernetesClient c = clientFor(second.kubeconfig())) {
+    ApiServer second = ApiServer.start(api.vertx(), options).await();
+    try (KubernetesClient c = InJvmApiServer.clientFor(second.kubeconfig())) {
       await().atMost(Duration.ofSeconds(1)).until(() -> second.registry().find(group, "v1", "widgets").isPresent());
       assertThat(c.genericKubernetesResources(widgetsAt(group, "v1")).inNamespace("default").withName("kept").get())
           .isNotNull();

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kvx.apiserver.ApiServer;
-import dev.kvx.apiserver.ApiServerOptions;
 import dev.kvx.apiserver.auth.CertAndKey;
 import dev.kvx.apiserver.auth.Pki;
+import dev.kvx.apiserver.testing.InJvmApiServer;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -45,8 +43,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,10 +50,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * pods/log, pods/exec and pods/attach through a real in-JVM API server to a fake kubelet: an HTTPS
@@ -73,7 +68,7 @@ class KubeletProxyTest {
       "{\"metadata\":{},\"status\":\"Failure\",\"reason\":\"NonZeroExitCode\","
           + "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"7\"}]}}";
 
-  @TempDir static Path dir;
+  @RegisterExtension static final InJvmApiServer api = new InJvmApiServer();
   static Vertx vertx;
   static ApiServer server;
   static KubernetesClient client;
@@ -84,15 +79,12 @@ class KubeletProxyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    server = ApiServer.start(vertx, ApiServerOptions.forTest(dir.resolve("api"))).await();
-    Pki pki = Pki.loadOrCreate(dir.resolve("api"), List.of());
+    vertx = api.vertx();
+    server = api.server();
+    client = api.client();
+    Pki pki = Pki.loadOrCreate(server.options().dataDir(), List.of());
     admin = pki.admin();
     kubelet = startFakeKubelet(pki);
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig())))
-            .build();
     http =
         vertx.createHttpClient(
             new HttpClientOptions()
@@ -131,17 +123,6 @@ class KubeletProxyTest {
     createPod("multi", "n1", "a", "b");
     createPod("unbound", null, "main");
     createPod("waiting", "n1", "main");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close().await();
-    }
-    vertx.close().await();
   }
 
   @Test

@@ -2,25 +2,16 @@ package dev.kvx.apiserver.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kvx.apiserver.ApiServer;
-import dev.kvx.apiserver.ApiServerOptions;
+import dev.kvx.apiserver.testing.InJvmApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.vertx.core.Vertx;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A delete without preconditions succeeds while other clients keep writing the object (as a
@@ -28,25 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeleteUnderConcurrentWritesTest {
 
-  @TempDir static Path dir;
-  static Vertx vertx;
-  static ApiServer server;
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    vertx = Vertx.vertx();
-    server = ApiServer.start(vertx, ApiServerOptions.forTest(dir)).await();
-    client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig()))).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    server.close().await();
-    vertx.close().await();
-  }
+  @RegisterExtension static final InJvmApiServer api = new InJvmApiServer();
 
   @Test
   void deleteWithoutPreconditionsNeverConflicts() throws Exception {
@@ -54,13 +27,13 @@ class DeleteUnderConcurrentWritesTest {
       String name = "busy-" + round;
       ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace("default")
           .endMetadata().addToData("n", "0").build();
-      client.configMaps().inNamespace("default").resource(cm).create();
+      api.client().configMaps().inNamespace("default").resource(cm).create();
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger writes = new AtomicInteger();
       Thread writer = new Thread(() -> {
         while (!stop.get()) {
           try {
-            client.configMaps().inNamespace("default").withName(name).patch(
+            api.client().configMaps().inNamespace("default").withName(name).patch(
                 PatchContext.of(PatchType.JSON_MERGE),
                 "{\"data\":{\"n\":\"" + writes.incrementAndGet() + "\"}}");
           } catch (KubernetesClientException e) {
@@ -74,12 +47,12 @@ class DeleteUnderConcurrentWritesTest {
         while (writes.get() < 3) {
           Thread.onSpinWait();
         }
-        assertThat(client.configMaps().inNamespace("default").withName(name).delete()).hasSize(1);
+        assertThat(api.client().configMaps().inNamespace("default").withName(name).delete()).hasSize(1);
       } finally {
         stop.set(true);
         writer.join(10_000);
       }
-      assertThat(client.configMaps().inNamespace("default").withName(name).get()).isNull();
+      assertThat(api.client().configMaps().inNamespace("default").withName(name).get()).isNull();
     }
   }
 }

@@ -3,46 +3,19 @@ package dev.kvx.apiserver.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kvx.apiserver.ApiServer;
-import dev.kvx.apiserver.ApiServerOptions;
+import dev.kvx.apiserver.testing.InJvmApiServer;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.vertx.core.Vertx;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ClusterIP and NodePort allocation through the fabric8 client. */
 class ServiceAllocationsTest {
 
-  @TempDir static Path dir;
-  static Vertx vertx;
-  static ApiServer server;
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    vertx = Vertx.vertx();
-    server = ApiServer.start(vertx, ApiServerOptions.forTest(dir)).await();
-    client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig()))).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    server.close().await();
-    vertx.close().await();
-  }
+  @RegisterExtension static final InJvmApiServer api = new InJvmApiServer();
 
   private static Service service(String name, String type, String clusterIp, Integer nodePort) {
     return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
@@ -52,17 +25,17 @@ class ServiceAllocationsTest {
 
   @Test
   void theKubernetesServiceHasTheFirstAddress() {
-    Service kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
+    Service kubernetes = api.client().services().inNamespace("default").withName("kubernetes").get();
     assertThat(kubernetes.getSpec().getClusterIP()).isEqualTo("10.96.0.1");
-    assertThat(client.endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0)
-        .getPorts().get(0).getPort()).isEqualTo(server.port());
+    assertThat(api.client().endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0)
+        .getPorts().get(0).getPort()).isEqualTo(api.server().port());
   }
 
   @Test
   void clusterIpsAreDistinctAndInRange() {
     Set<String> ips = new HashSet<>();
     for (int i = 0; i < 5; i++) {
-      Service s = client.services().inNamespace("default").resource(service("distinct-" + i, "ClusterIP", null, null))
+      Service s = api.client().services().inNamespace("default").resource(service("distinct-" + i, "ClusterIP", null, null))
           .create();
       assertThat(s.getSpec().getClusterIP()).startsWith("10.").isNotEqualTo("10.96.0.1");
       assertThat(s.getSpec().getClusterIPs()).containsExactly(s.getSpec().getClusterIP());
@@ -73,26 +46,26 @@ class ServiceAllocationsTest {
 
   @Test
   void aTakenAddressIsRefusedUntilReleased() {
-    client.services().inNamespace("default").resource(service("first", "ClusterIP", "10.96.5.5", null)).create();
-    assertThatThrownBy(() -> client.services().inNamespace("default")
+    api.client().services().inNamespace("default").resource(service("first", "ClusterIP", "10.96.5.5", null)).create();
+    assertThatThrownBy(() -> api.client().services().inNamespace("default")
         .resource(service("second", "ClusterIP", "10.96.5.5", null)).create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
-    assertThat(client.services().inNamespace("default").withName("second").get()).isNull();
-    client.services().inNamespace("default").withName("first").delete();
-    Service again = client.services().inNamespace("default")
+    assertThat(api.client().services().inNamespace("default").withName("second").get()).isNull();
+    api.client().services().inNamespace("default").withName("first").delete();
+    Service again = api.client().services().inNamespace("default")
         .resource(service("second", "ClusterIP", "10.96.5.5", null)).create();
     assertThat(again.getSpec().getClusterIP()).isEqualTo("10.96.5.5");
   }
 
   @Test
   void nodePortsAreAllocatedInRange() {
-    Service s = client.services().inNamespace("default").resource(service("np", "NodePort", null, null)).create();
+    Service s = api.client().services().inNamespace("default").resource(service("np", "NodePort", null, null)).create();
     assertThat(s.getSpec().getPorts().get(0).getNodePort()).isBetween(30000, 32767);
-    Service fixed = client.services().inNamespace("default").resource(service("np-fixed", "NodePort", null, 31234))
+    Service fixed = api.client().services().inNamespace("default").resource(service("np-fixed", "NodePort", null, 31234))
         .create();
     assertThat(fixed.getSpec().getPorts().get(0).getNodePort()).isEqualTo(31234);
-    assertThatThrownBy(() -> client.services().inNamespace("default")
+    assertThatThrownBy(() -> api.client().services().inNamespace("default")
         .resource(service("np-clash", "NodePort", null, 31234)).create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
@@ -100,34 +73,34 @@ class ServiceAllocationsTest {
 
   @Test
   void headlessServicesGetNoAddress() {
-    Service s = client.services().inNamespace("default").resource(service("headless", "ClusterIP", "None", null))
+    Service s = api.client().services().inNamespace("default").resource(service("headless", "ClusterIP", "None", null))
         .create();
     assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
   }
 
   @Test
   void aDryRunShowsAnAddressAndPortWithoutHoldingThem() {
-    Service dry = client.services().inNamespace("default")
+    Service dry = api.client().services().inNamespace("default")
         .resource(service("dry", "NodePort", null, null)).dryRun().create();
     String ip = dry.getSpec().getClusterIP();
     int port = dry.getSpec().getPorts().get(0).getNodePort();
     assertThat(ip).startsWith("10.").isNotEqualTo("10.96.0.1");
     assertThat(dry.getSpec().getClusterIPs()).containsExactly(ip);
     assertThat(port).isBetween(30000, 32767);
-    assertThat(client.services().inNamespace("default").withName("dry").get()).isNull();
+    assertThat(api.client().services().inNamespace("default").withName("dry").get()).isNull();
 
     // Nothing was held: a real create can take exactly that address and port.
-    Service real = client.services().inNamespace("default")
+    Service real = api.client().services().inNamespace("default")
         .resource(service("dry-then-real", "NodePort", ip, port)).create();
     assertThat(real.getSpec().getClusterIP()).isEqualTo(ip);
     assertThat(real.getSpec().getPorts().get(0).getNodePort()).isEqualTo(port);
 
     // A taken address is refused in a dry run as it would be for real, and so is a taken name.
-    assertThatThrownBy(() -> client.services().inNamespace("default")
+    assertThatThrownBy(() -> api.client().services().inNamespace("default")
         .resource(service("dry-taken", "ClusterIP", ip, null)).dryRun().create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
-    assertThatThrownBy(() -> client.services().inNamespace("default")
+    assertThatThrownBy(() -> api.client().services().inNamespace("default")
         .resource(service("dry-then-real", "ClusterIP", null, null)).dryRun().create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
