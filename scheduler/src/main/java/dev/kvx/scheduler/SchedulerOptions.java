@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How {@link KubeScheduler} runs, named after kube-scheduler's flags: the kubeconfig, leader
@@ -69,95 +70,36 @@ public record SchedulerOptions(
   }
 
   public SchedulerOptions withLeaderElect(boolean leaderElect) {
-    return new SchedulerOptions(
-        kubeconfig,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        bindAddress,
-        port,
-        tlsCertFile,
-        tlsKeyFile,
-        profiles,
-        percentageOfNodesToScore);
+    return copy(b -> b.leaderElect = leaderElect);
   }
 
   public SchedulerOptions withLeaseTimings(
       Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
-    return new SchedulerOptions(
-        kubeconfig,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        bindAddress,
-        port,
-        tlsCertFile,
-        tlsKeyFile,
-        profiles,
-        percentageOfNodesToScore);
+    return copy(
+        b -> {
+          b.leaseDuration = leaseDuration;
+          b.renewDeadline = renewDeadline;
+          b.retryPeriod = retryPeriod;
+        });
   }
 
   public SchedulerOptions withIdentity(String identity) {
-    return new SchedulerOptions(
-        kubeconfig,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        bindAddress,
-        port,
-        tlsCertFile,
-        tlsKeyFile,
-        profiles,
-        percentageOfNodesToScore);
+    return copy(b -> b.identity = identity);
   }
 
   public SchedulerOptions withServing(
       String bindAddress, int port, Path tlsCertFile, Path tlsKeyFile) {
-    return new SchedulerOptions(
-        kubeconfig,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        bindAddress,
-        port,
-        tlsCertFile,
-        tlsKeyFile,
-        profiles,
-        percentageOfNodesToScore);
+    return copy(
+        b -> {
+          b.bindAddress = bindAddress;
+          b.port = port;
+          b.tlsCertFile = tlsCertFile;
+          b.tlsKeyFile = tlsKeyFile;
+        });
   }
 
   public SchedulerOptions withPercentageOfNodesToScore(int percentage) {
-    return new SchedulerOptions(
-        kubeconfig,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        bindAddress,
-        port,
-        tlsCertFile,
-        tlsKeyFile,
-        profiles,
-        percentage);
+    return copy(b -> b.percentageOfNodesToScore = percentage);
   }
 
   /** The leader election this configures. */
@@ -165,5 +107,68 @@ public record SchedulerOptions(
     return LeaderElectionConfig.forLease(leaseNamespace, leaseName)
         .withIdentity(identity)
         .withTimings(leaseDuration, renewDeadline, retryPeriod);
+  }
+
+  /** These options with {@code change} applied; the copy is validated like any other. */
+  private SchedulerOptions copy(Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /**
+   * The components as mutable fields, so each {@code withX} names only what it changes and the
+   * full constructor call is written once.
+   */
+  private static final class Builder {
+    Path kubeconfig;
+    boolean leaderElect;
+    String leaseNamespace;
+    String leaseName;
+    String identity;
+    Duration leaseDuration;
+    Duration renewDeadline;
+    Duration retryPeriod;
+    String bindAddress;
+    int port;
+    Path tlsCertFile;
+    Path tlsKeyFile;
+    List<Profile> profiles;
+    int percentageOfNodesToScore;
+
+    Builder(SchedulerOptions o) {
+      kubeconfig = o.kubeconfig;
+      leaderElect = o.leaderElect;
+      leaseNamespace = o.leaseNamespace;
+      leaseName = o.leaseName;
+      identity = o.identity;
+      leaseDuration = o.leaseDuration;
+      renewDeadline = o.renewDeadline;
+      retryPeriod = o.retryPeriod;
+      bindAddress = o.bindAddress;
+      port = o.port;
+      tlsCertFile = o.tlsCertFile;
+      tlsKeyFile = o.tlsKeyFile;
+      profiles = o.profiles;
+      percentageOfNodesToScore = o.percentageOfNodesToScore;
+    }
+
+    SchedulerOptions build() {
+      return new SchedulerOptions(
+          kubeconfig,
+          leaderElect,
+          leaseNamespace,
+          leaseName,
+          identity,
+          leaseDuration,
+          renewDeadline,
+          retryPeriod,
+          bindAddress,
+          port,
+          tlsCertFile,
+          tlsKeyFile,
+          profiles,
+          percentageOfNodesToScore);
+    }
   }
 }
