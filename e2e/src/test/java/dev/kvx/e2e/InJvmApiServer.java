@@ -21,8 +21,7 @@ final class InJvmApiServer extends dev.kvx.apiserver.testing.InJvmApiServer {
    * test (CI) or skips it (elsewhere) when the binary is not installed.
    */
   Kubectl kubectl(KubectlBinary binary) {
-    RequiredTools.require(
-        binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
+    RequiredTools.require(binary);
     return new Kubectl(
         binary, kubeconfig(), dir().resolve("kubectl-" + kubectls.incrementAndGet()));
   }

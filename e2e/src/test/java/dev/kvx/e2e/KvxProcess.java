@@ -22,7 +22,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * script {@code exec}s the JVM, so the process is the API server itself and {@link #kill()} is a
  * real SIGKILL of it.
  */
-final class KvxProcess implements AutoCloseable {
+public final class KvxProcess implements AutoCloseable {
 
   /** First start may build the launcher (the script does, when sources are newer than its jar). */
   static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
@@ -43,7 +43,7 @@ final class KvxProcess implements AutoCloseable {
   /**
    * The repository root: the nearest ancestor of the working directory with the {@code kvx} script.
    */
-  static Path repositoryRoot() {
+  public static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
       if (Files.isExecutable(d.resolve("kvx")) && Files.isRegularFile(d.resolve("pom.xml"))) {
@@ -54,13 +54,14 @@ final class KvxProcess implements AutoCloseable {
   }
 
   /**
-   * Runs {@code ./kvx --help} once, so a stale launcher is rebuilt before any timed start. Tests
-   * are skipped from the nested build ({@code maven.test.skip}): this build only needs the
-   * launcher.
+   * Runs {@code ./kvx --help} once, so a stale launcher is rebuilt before any timed start (or any
+   * copy of its jar). Tests are skipped from the nested build ({@code maven.test.skip}): this
+   * build only needs the launcher. Its output goes to {@code workDir/kvx-build.log}. Blocks.
    */
-  static void buildLauncher(Path workDir) {
+  public static void buildLauncher(Path workDir) {
     Path out = workDir.resolve("kvx-build.log");
     try {
+      Files.createDirectories(workDir);
       Process p = builder(List.of("--help"), out).start();
       if (!p.waitFor(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();

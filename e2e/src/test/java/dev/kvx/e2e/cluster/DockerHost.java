@@ -2,6 +2,7 @@ package dev.kvx.e2e.cluster;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
+import dev.kvx.e2e.RequiredTools;
 import dev.kvx.kubelet.runtime.RuntimeLabels;
 import dev.kvx.kubelet.runtime.docker.DockerClients;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class DockerHost implements AutoCloseable {
     }
     if (problem != null) {
       closeQuietly(docker);
-      Requirements.require(false, problem);
+      RequiredTools.require(false, problem);
     }
     return new DockerHost(docker);
   }

@@ -1,16 +1,14 @@
 package dev.kvx.e2e.cluster;
 
+import dev.kvx.e2e.KvxProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -24,9 +22,6 @@ import java.util.stream.Stream;
  * build has half replaced.
  */
 final class Launcher {
-
-  /** The first run may build the launcher from source. */
-  static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
 
   /**
    * The script's default JVM options plus C1 only: components that live for a minute start in about
@@ -43,31 +38,9 @@ final class Launcher {
 
   /** Builds the launcher if stale and copies it under {@code workDir}. Blocks. */
   static Launcher prepare(Path workDir) {
-    Path root = repositoryRoot();
-    Path buildLog = workDir.resolve("kvx-build.log");
+    KvxProcess.buildLauncher(workDir);
+    Path root = KvxProcess.repositoryRoot();
     try {
-      Files.createDirectories(workDir);
-      ProcessBuilder pb =
-          new ProcessBuilder(root.resolve("kvx").toString(), "--help")
-              .directory(root.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(buildLog.toFile());
-      String mvnOpts = pb.environment().getOrDefault("KVX_MVN_OPTS", "");
-      // Only the launcher is needed: test sources of other modules must not be compiled for it.
-      pb.environment().put("KVX_MVN_OPTS", (mvnOpts + " -Dmaven.test.skip=true").trim());
-      pb.environment().remove("KVX_HOME");
-      Process p = pb.start();
-      if (!p.waitFor(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("./kvx --help did not finish in " + BUILD_TIMEOUT);
-      }
-      if (p.exitValue() != 0) {
-        throw new AssertionError(
-            "./kvx --help exited with "
-                + p.exitValue()
-                + ":\n"
-                + Files.readString(buildLog, StandardCharsets.UTF_8));
-      }
       Path target = root.resolve("launcher/target");
       Path copy = workDir.resolve("kvx");
       Files.createDirectories(copy.resolve("lib"));
@@ -83,9 +56,6 @@ final class Launcher {
       return new Launcher(copy.resolve("kvx.jar"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 
@@ -100,16 +70,5 @@ final class Launcher {
     command.add(jar.toString());
     command.addAll(args);
     return command;
-  }
-
-  /** The nearest ancestor of the working directory with the {@code kvx} script. */
-  static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      if (Files.isExecutable(d.resolve("kvx")) && Files.isRegularFile(d.resolve("pom.xml"))) {
-        return d;
-      }
-    }
-    throw new IllegalStateException("no kvx launcher script above " + dir);
   }
 }

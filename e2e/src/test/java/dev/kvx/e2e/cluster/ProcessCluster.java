@@ -6,6 +6,7 @@ import dev.kvx.apiserver.storage.etcd.LocalEtcd;
 import dev.kvx.component.KubeClients;
 import dev.kvx.e2e.Kubectl;
 import dev.kvx.e2e.KubectlBinary;
+import dev.kvx.e2e.RequiredTools;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -154,7 +155,7 @@ public final class ProcessCluster implements AutoCloseable {
    * Fails the test (CI) or skips it when etcd or Docker is missing.
    */
   public static ProcessCluster start(Path dir, int nodeCount) {
-    Requirements.require(LocalEtcd.available(), "etcd (" + LocalEtcd.binary() + ")");
+    RequiredTools.require(LocalEtcd.available(), "etcd (" + LocalEtcd.binary() + ")");
     DockerHost docker = DockerHost.require();
     LocalEtcd etcd = null;
     ProcessCluster cluster = null;
@@ -206,8 +207,7 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** A kubectl of the given release with a discovery cache of its own. */
   public Kubectl kubectl(KubectlBinary binary) {
-    Requirements.require(
-        binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
+    RequiredTools.require(binary);
     return new Kubectl(binary, kubeconfig, dir.resolve("kubectl-" + kubectls.incrementAndGet()));
   }
 

@@ -3,8 +3,8 @@ package dev.kvx.e2e.etcdcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kvx.e2e.RequiredTools;
 import dev.kvx.e2e.prometheus.ExampleManifests;
-import dev.kvx.e2e.prometheus.Tools;
 import dev.kvx.launcher.cluster.LocalCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -46,9 +46,9 @@ class EtcdMemberLossTest {
 
   @Test
   void rolloutCompletesAndNoAcknowledgedWriteIsLostWhenTheEtcdLeaderDies() throws Exception {
-    Tools.require(Tools.dockerAnswers(), "a Docker engine");
+    RequiredTools.require(RequiredTools.dockerAnswers(), "a Docker engine");
     // Ryuk (Testcontainers' reaper) is an image from a registry, which CI cannot reach.
-    Tools.require(
+    RequiredTools.require(
         "true".equalsIgnoreCase(System.getenv("TESTCONTAINERS_RYUK_DISABLED")),
         "TESTCONTAINERS_RYUK_DISABLED=true (the Ryuk image cannot be pulled)");
     ExampleManifests.buildImage("etcd", IMAGE, dir);

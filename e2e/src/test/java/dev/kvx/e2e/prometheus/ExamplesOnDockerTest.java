@@ -7,6 +7,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import dev.kvx.e2e.Kubectl;
 import dev.kvx.e2e.KubectlBinary;
+import dev.kvx.e2e.RequiredTools;
 import dev.kvx.kubelet.runtime.RuntimeLabels;
 import dev.kvx.kubelet.runtime.docker.DockerClients;
 import dev.kvx.launcher.cluster.LocalCluster;
@@ -48,7 +49,7 @@ class ExamplesOnDockerTest {
   void everyExampleRunsAsContainers(
       LocalCluster cluster, KubernetesClient client, @Kubeconfig Path kubeconfig) throws Exception {
     KubectlBinary binary = KubectlBinary.of("1.32");
-    Tools.require(binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
+    RequiredTools.require(binary);
     Kubectl kubectl = new Kubectl(binary, kubeconfig, dir.resolve("kubectl"));
 
     ok(kubectl.run("apply", "-f", ExampleManifests.directory().toString()));

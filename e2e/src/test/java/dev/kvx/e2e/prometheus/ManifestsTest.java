@@ -2,21 +2,19 @@ package dev.kvx.e2e.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kvx.apiserver.ApiServer;
-import dev.kvx.apiserver.ApiServerOptions;
+import dev.kvx.apiserver.testing.InJvmApiServer;
 import dev.kvx.e2e.EachKubectl;
 import dev.kvx.e2e.Kubectl;
 import dev.kvx.e2e.KubectlBinary;
-import io.vertx.core.Vertx;
+import dev.kvx.e2e.RequiredTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
@@ -33,28 +31,11 @@ class ManifestsTest {
   private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
   @TempDir static Path dir;
-  private static Vertx vertx;
-  private static ApiServer server;
-
-  @BeforeAll
-  static void startApiServer() {
-    vertx = Vertx.vertx();
-    server = ApiServer.start(vertx, ApiServerOptions.forTest(dir.resolve("server"))).await();
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    if (server != null) {
-      server.close().await();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-  }
+  @RegisterExtension static final InJvmApiServer server = new InJvmApiServer();
 
   @EachKubectl
   void everyExampleObjectPassesServerDryRun(KubectlBinary binary) throws IOException {
-    Tools.require(binary.installed(), "kubectl " + binary.version() + " (" + binary.path() + ")");
+    RequiredTools.require(binary);
     Kubectl kubectl =
         new Kubectl(binary, server.kubeconfig(), dir.resolve("kubectl-" + binary.slug()));
     List<String> expected = exampleObjects();

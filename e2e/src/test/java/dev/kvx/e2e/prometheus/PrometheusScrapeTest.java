@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kvx.e2e.KubectlBinary;
+import dev.kvx.e2e.RequiredTools;
 import dev.kvx.launcher.cluster.LocalCluster;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -43,11 +44,10 @@ class PrometheusScrapeTest {
 
   @Test
   void prometheusScrapesEveryComponentOfACluster() throws Exception {
-    Tools.requireExecutable(Tools.PROMETHEUS);
-    Tools.requireExecutable(Tools.PROMTOOL);
+    RequiredTools.requireExecutable(Tools.PROMETHEUS);
+    RequiredTools.requireExecutable(Tools.PROMTOOL);
     KubectlBinary kubectl = KubectlBinary.of("1.32");
-    Tools.require(
-        kubectl.installed(), "kubectl " + kubectl.version() + " (" + kubectl.path() + ")");
+    RequiredTools.require(kubectl);
 
     try (LocalCluster cluster = LocalCluster.builder().nodes(2).startAndWait()) {
       KubernetesClient client = cluster.client();
