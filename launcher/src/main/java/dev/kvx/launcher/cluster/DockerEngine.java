@@ -32,6 +32,28 @@ public final class DockerEngine {
       /** The sandbox image is missing and could not be built. */
       NO_SANDBOX_IMAGE
     }
+
+    /** What the user can do about it. */
+    public String hint() {
+      return reason == Reason.NO_ENGINE
+          ? "Start a Docker engine (on Debian `sudo .ci/setup` installs and starts one) or use"
+              + " --runtime=simulated"
+          : "Fix that, or run the pods without containers: kvx up --runtime=simulated";
+    }
+  }
+
+  /** A cluster start that failed on a {@link Problem}: the message is the problem's. */
+  public static final class ProblemException extends RuntimeException {
+    private final transient Problem problem;
+
+    public ProblemException(Problem problem) {
+      super(problem.message(), null, false, false); // the message says it all; no trace
+      this.problem = problem;
+    }
+
+    public Problem problem() {
+      return problem;
+    }
   }
 
   /**

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -128,7 +129,11 @@ public final class LocalCluster implements AutoCloseable {
 
   private Future<LocalCluster> startAll() {
     long started = System.nanoTime();
+    // The engine check (and the sandbox image build, when missing) overlaps the API server's start;
+    // only the agents wait for it.
+    Future<Void> engine = prepareEngine();
     return deployApiServer()
+        .compose(v -> engine.failed() ? Future.failedFuture(engine.cause()) : Future.succeededFuture())
         .compose(
             v -> {
               progress("API server listening on " + apiUrl() + " (" + storageName() + ")");
@@ -143,7 +148,7 @@ public final class LocalCluster implements AutoCloseable {
               all.add(deploySchedulerComponent());
               all.add(deployControllerManager());
               for (String node : nodeNames) {
-                all.add(deployAgent(node));
+                all.add(engine.compose(x -> deployAgent(node)));
               }
               return Future.all(all);
             })
@@ -170,6 +175,33 @@ public final class LocalCluster implements AutoCloseable {
               t.start();
             });
     return Future.fromCompletionStage(created, vertx.getOrCreateContext());
+  }
+
+  // Docker runtime: what the engine lacks, as a ProblemException; off Vert.x, as createClient.
+  private Future<Void> prepareEngine() {
+    if (config.runtime != Runtime.DOCKER) {
+      return Future.succeededFuture();
+    }
+    CompletableFuture<Void> prepared =
+        CompletableFuture.runAsync(
+            () ->
+                DockerEngine.prepare(config.dockerHost, config.sandboxImage, this::progress)
+                    .ifPresent(
+                        p -> {
+                          throw new DockerEngine.ProblemException(p);
+                        }),
+            r -> {
+              Thread t = new Thread(r, "kvx-docker-engine-check");
+              t.setDaemon(true);
+              t.start();
+            });
+    return Future.fromCompletionStage(prepared, vertx.getOrCreateContext())
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof CompletionException && e.getCause() != null
+                        ? e.getCause()
+                        : e));
   }
 
   private ClusterReadiness readiness() {

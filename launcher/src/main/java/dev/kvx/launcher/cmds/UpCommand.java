@@ -129,20 +129,6 @@ public final class UpCommand implements Callable<Integer> {
       System.err.println("kvx up: " + e.getMessage());
       return 1;
     }
-    if (settings.runtime() == LocalCluster.Runtime.DOCKER) {
-      // Builds kvx/busybox:latest (sandboxes and the example manifests) when the engine lacks it.
-      var problem =
-          DockerEngine.prepare(null, LocalCluster.DEFAULT_SANDBOX_IMAGE, System.out::println);
-      if (problem.isPresent()) {
-        System.err.println("kvx up: " + problem.get().message());
-        System.err.println(
-            problem.get().reason() == DockerEngine.Problem.Reason.NO_ENGINE
-                ? "Start a Docker engine (on Debian `sudo .ci/setup` installs and starts one) or"
-                    + " use --runtime=simulated"
-                : "Fix that, or run the pods without containers: kvx up --runtime=simulated");
-        return 1;
-      }
-    }
     if (foreground) {
       return new RunCluster(settings, System.out).run();
     }

@@ -29,6 +29,12 @@ public record ClusterFiles(Path dataDir) {
   /** Prefix of the background process' progress lines in the log, echoed by {@code kvx up}. */
   public static final String PROGRESS_PREFIX = "kvx up: ";
 
+  /**
+   * Prefix of the background process' lines saying why it cannot start and what to do, echoed by
+   * {@code kvx up} to its standard error.
+   */
+  public static final String ERROR_PREFIX = "kvx up: error: ";
+
   public ClusterFiles {
     dataDir = dataDir.toAbsolutePath().normalize();
   }

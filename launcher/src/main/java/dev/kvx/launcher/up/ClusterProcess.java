@@ -7,7 +7,7 @@ import java.util.List;
  * the settings the parent resolved ({@link ClusterSettings#foregroundArgs()}, so {@code ps} shows
  * {@code up --foreground …} as before). It skips what the parent already did: the whole {@code kvx}
  * command tree (picocli is Java 5 bytecode, which the class-data archive cannot hold: building the
- * tree cost 0.3 s of every start), reading the last start's settings, and the Docker check.
+ * tree cost 0.3 s of every start) and reading the last start's settings.
  */
 public final class ClusterProcess {
 

@@ -1,6 +1,7 @@
 package dev.kvx.launcher.up;
 
 import dev.kvx.launcher.Foreground;
+import dev.kvx.launcher.cluster.DockerEngine;
 import dev.kvx.launcher.cluster.LocalCluster;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,7 +51,8 @@ public final class RunCluster {
             "starting %d node(s) on the %s runtime in %s",
             settings.nodes(), settings.runtimeName(), settings.dataDir()));
     LocalCluster.Builder builder = settings.clusterBuilder().progress(this::progress);
-    return new Foreground<LocalCluster>("kvx cluster", builder::start, LocalCluster::stop)
+    return new Foreground<LocalCluster>(
+            "kvx cluster", v -> builder.start(v).onFailure(this::failed), LocalCluster::stop)
         .run(cluster -> recordReady(files, cluster, (System.nanoTime() - started) / 1_000_000));
   }
 
@@ -77,6 +79,15 @@ public final class RunCluster {
               settings.controllerManagerPort()));
     } catch (IOException e) {
       LOG.warn("cannot write {}: {}", files.state(), e.toString());
+    }
+  }
+
+  // What the user can fix (no Docker engine, no sandbox image) goes to kvx up as error lines.
+  private void failed(Throwable e) {
+    if (e instanceof DockerEngine.ProblemException p) {
+      out.println(ClusterFiles.ERROR_PREFIX + p.problem().message());
+      out.println(ClusterFiles.ERROR_PREFIX + p.problem().hint());
+      out.flush();
     }
   }
 

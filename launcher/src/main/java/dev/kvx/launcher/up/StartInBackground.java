@@ -81,12 +81,17 @@ public final class StartInBackground {
         WatchService changes = watch(files.dataDir())) {
       LineTail tail = new LineTail(log, logStart);
       long end = System.nanoTime() + deadline.toNanos();
+      boolean explained = false;
       while (true) {
         // The state first, then the log: every progress line the child wrote before it recorded
         // that it is ready shows before the summary.
         Optional<ClusterState> state = files.readState().filter(s -> s.pid() == child.pid());
         for (String line : tail.newLines()) {
-          if (line.startsWith(ClusterFiles.PROGRESS_PREFIX)) {
+          if (line.startsWith(ClusterFiles.ERROR_PREFIX)) {
+            err.println("kvx up: " + line.substring(ClusterFiles.ERROR_PREFIX.length()));
+            err.flush();
+            explained = true;
+          } else if (line.startsWith(ClusterFiles.PROGRESS_PREFIX)) {
             out.printf("  %5.1fs  %s%n", (System.nanoTime() - t0) / 1e9,
                 line.substring(ClusterFiles.PROGRESS_PREFIX.length()));
             out.flush();
@@ -95,6 +100,9 @@ public final class StartInBackground {
         if (state.isPresent()) {
           printReady(files, state.get(), (System.nanoTime() - t0) / 1e9);
           return 0;
+        }
+        if (!child.isAlive() && explained) {
+          return 1; // the child said what to fix
         }
         if (!child.isAlive()) {
           err.println("kvx up: the cluster process exited (code " + child.exitValue()

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,23 @@ class KvxUpProcessTest {
     assertThat(ProcessHandle.of(clusterPid)).as("the cluster process exited").isEmpty();
   }
 
+  @Test
+  void upOnDockerWithoutAnEngineSaysWhatToFixAndFails() throws Exception {
+    Path socket = dataDir.resolve("no-engine.sock");
+    Run up =
+        run(Map.of("DOCKER_HOST", "unix://" + socket),
+            "up", "--runtime=docker", "--port=0", "--scheduler-port=0",
+            "--controller-manager-port=0", "--data-dir=" + dataDir);
+    assertThat(up.exitCode()).as(up.output()).isEqualTo(1);
+    // The cluster process found out; kvx up says what to fix instead of showing the log's end.
+    assertThat(up.output().lines().toList())
+        .anySatisfy(l -> assertThat(l).startsWith("kvx up: no Docker engine answers at unix://" + socket))
+        .contains("kvx up: Start a Docker engine (on Debian `sudo .ci/setup` installs and starts one)"
+            + " or use --runtime=simulated")
+        .noneMatch(l -> l.contains("the cluster process exited"));
+    assertThat(new ClusterFiles(dataDir).readState()).as("no cluster recorded").isEmpty();
+  }
+
   private static int indexOf(List<String> lines, String prefix) {
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).startsWith(prefix)) {
@@ -67,6 +85,14 @@ class KvxUpProcessTest {
 
   // One kvx command in its own JVM, as the ./kvx script runs it; its output once it exited 0.
   private String kvx(String... args) throws Exception {
+    Run r = run(Map.of(), args);
+    assertThat(r.exitCode()).as("kvx %s: %s", List.of(args), r.output()).isZero();
+    return r.output();
+  }
+
+  private record Run(int exitCode, String output) {}
+
+  private Run run(Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC",
@@ -79,12 +105,11 @@ class KvxUpProcessTest {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     // No class-data archive: writing one at exit would only slow the test down.
     pb.environment().put("KVX_CDS", "off");
+    pb.environment().putAll(env);
     Process p = pb.start();
     try {
       assertThat(p.waitFor(4, TimeUnit.MINUTES)).as("kvx %s finished", List.of(args)).isTrue();
-      String out = Files.readString(output, StandardCharsets.UTF_8);
-      assertThat(p.exitValue()).as("kvx %s: %s", List.of(args), out).isZero();
-      return out;
+      return new Run(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     } finally {
       p.destroyForcibly();
       Files.deleteIfExists(output);
