@@ -83,6 +83,7 @@ public final class ContainerConfigFactory {
         security(pod, c),
         Boolean.TRUE.equals(c.getTty()),
         Boolean.TRUE.equals(c.getStdin()),
+        Boolean.TRUE.equals(c.getStdinOnce()),
         init,
         labels);
   }

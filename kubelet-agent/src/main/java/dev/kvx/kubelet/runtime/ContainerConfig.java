@@ -20,6 +20,7 @@ import java.util.Map;
  * @param security user and privileges
  * @param tty allocate a terminal
  * @param stdin keep stdin open
+ * @param stdinOnce close stdin once the first attached client's stdin ended (with {@code stdin})
  * @param init an init container (it is expected to complete)
  * @param labels extra labels recorded on the container (e.g. the spec hash)
  */
@@ -37,6 +38,7 @@ public record ContainerConfig(
     Security security,
     boolean tty,
     boolean stdin,
+    boolean stdinOnce,
     boolean init,
     Map<String, String> labels) {
 

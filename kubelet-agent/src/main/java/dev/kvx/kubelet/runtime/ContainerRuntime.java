@@ -89,6 +89,15 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Starts {@code command} in the running container, wired to {@code io}. */
   ExecSession exec(String containerId, ExecConfig config, ExecIo io);
 
+  /**
+   * Attaches {@code io} to the running container's main process (CRI's {@code Attach}): output
+   * written from now on goes to {@code io} (nothing written before), {@code io.stdin()} feeds the
+   * process' stdin when the container keeps it open. The session's {@link ExecSession#awaitExit}
+   * returns once the stream ended (the container exited or {@code close} detached); {@code close}
+   * never stops the container. Throws when the container does not run.
+   */
+  ExecSession attach(String containerId, AttachConfig config, ExecIo io);
+
   /** Runs {@code command} to completion (probes, hooks) and returns its exit code and output. */
   ExecResult execSync(String containerId, List<String> command, Duration timeout);
 

@@ -144,6 +144,11 @@ public final class InstrumentedRuntime implements ContainerRuntime {
   }
 
   @Override
+  public ExecSession attach(String containerId, AttachConfig config, ExecIo io) {
+    return record("attach", () -> delegate.attach(containerId, config, io));
+  }
+
+  @Override
   public ExecResult execSync(String containerId, List<String> command, Duration timeout) {
     return record("exec_sync", () -> delegate.execSync(containerId, command, timeout));
   }

@@ -21,6 +21,7 @@ import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
+import dev.kvx.kubelet.runtime.AttachConfig;
 import dev.kvx.kubelet.runtime.ContainerConfig;
 import dev.kvx.kubelet.runtime.ContainerRuntime;
 import dev.kvx.kubelet.runtime.ContainerState;
@@ -53,6 +54,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -389,6 +391,7 @@ public final class DockerRuntime implements ContainerRuntime {
             .withEnv(config.env())
             .withTty(config.tty())
             .withStdinOpen(config.stdin())
+            .withStdInOnce(config.stdin() && config.stdinOnce())
             .withHostConfig(host);
     if (config.entrypoint() != null) {
       cmd.withEntrypoint(config.entrypoint());
@@ -638,48 +641,72 @@ public final class DockerRuntime implements ContainerRuntime {
                     .withTty(config.tty())
                     .exec());
     String execId = created.getId();
-    ResultCallback.Adapter<Frame> callback =
-        new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Frame frame) {
-            if (frame.getStreamType() == StreamType.STDERR) {
-              io.stderr(frame.getPayload());
-            } else {
-              io.stdout(frame.getPayload());
-            }
-          }
-        };
+    ResultCallback.Adapter<Frame> callback = framesTo(io);
     var start = docker.execStartCmd(execId).withDetach(false).withTty(config.tty());
     if (config.stdin() && io.stdin() != null) {
       start.withStdIn(io.stdin());
     }
     run("start exec in " + containerId, () -> start.exec(callback));
-    return new ExecSession() {
-      @Override
-      public Integer awaitExit(Duration timeout) throws InterruptedException {
-        if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          return null;
-        }
-        Long code =
-            call("inspect exec", () -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
-        return code == null ? null : code.intValue();
-      }
+    return new StreamSession(
+        callback,
+        () -> {
+          Long code =
+              call("inspect exec", () -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
+          return code == null ? null : code.intValue();
+        },
+        (width, height) -> docker.resizeExecCmd(execId).withSize(height, width).exec());
+  }
 
-      @Override
-      public void resize(int width, int height) {
-        try {
-          docker.resizeExecCmd(execId).withSize(height, width).exec();
-        } catch (RuntimeException e) {
-          // the command may have exited meanwhile
-        }
-      }
+  /**
+   * Docker's attach with {@code stream=1} and no {@code logs}, as dockershim attached: only output
+   * written from now on, and stdin when the container was created with it open ({@code StdinOnce}
+   * then closes the process' stdin when this client's stdin ends).
+   */
+  @Override
+  public ExecSession attach(String containerId, AttachConfig config, ExecIo io) {
+    InspectContainerResponse r = inspect(containerId);
+    if (r == null) {
+      throw new RuntimeOperationException("container " + containerId + " not found", null, true);
+    }
+    if (!Boolean.TRUE.equals(r.getState().getRunning())) {
+      // containerd's wording: the state the container is in.
+      throw new RuntimeOperationException(
+          "container is in CONTAINER_" + state(r.getState()) + " state", null);
+    }
+    ResultCallback.Adapter<Frame> callback = framesTo(io);
+    var cmd =
+        docker
+            .attachContainerCmd(containerId)
+            .withFollowStream(true)
+            .withLogs(false)
+            .withStdOut(config.stdout())
+            .withStdErr(config.stderr() && !config.tty());
+    if (config.stdin() && io.stdin() != null) {
+      cmd.withStdIn(io.stdin());
+    }
+    run("attach to " + containerId, () -> cmd.exec(callback));
+    return new StreamSession(
+        callback,
+        () -> {
+          InspectContainerResponse after = inspect(containerId);
+          if (after == null || Boolean.TRUE.equals(after.getState().getRunning())) {
+            return 0; // detached from a container that still runs
+          }
+          Long code = after.getState().getExitCodeLong();
+          return code == null ? null : code.intValue();
+        },
+        (width, height) -> docker.resizeContainerCmd(containerId).withSize(height, width).exec());
+  }
 
+  /** A callback handing Docker's multiplexed frames (or a TTY's raw ones) to {@code io}. */
+  private static ResultCallback.Adapter<Frame> framesTo(ExecIo io) {
+    return new ResultCallback.Adapter<>() {
       @Override
-      public void close() {
-        try {
-          callback.close();
-        } catch (IOException e) {
-          // already closed
+      public void onNext(Frame frame) {
+        if (frame.getStreamType() == StreamType.STDERR) {
+          io.stderr(frame.getPayload());
+        } else {
+          io.stdout(frame.getPayload());
         }
       }
     };
@@ -812,6 +839,51 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   private record Cached<T>(String psState, T value) {}
+
+  /**
+   * An exec's or attach's stream: it ends when Docker's response does; {@code exitCode} is read
+   * then; {@code resize} may fail once the process has exited (ignored).
+   */
+  private static final class StreamSession implements ExecSession {
+    private final ResultCallback.Adapter<Frame> callback;
+    private final Supplier<Integer> exitCode;
+    private final BiConsumer<Integer, Integer> resize;
+
+    StreamSession(
+        ResultCallback.Adapter<Frame> callback,
+        Supplier<Integer> exitCode,
+        BiConsumer<Integer, Integer> resize) {
+      this.callback = callback;
+      this.exitCode = exitCode;
+      this.resize = resize;
+    }
+
+    @Override
+    public Integer awaitExit(Duration timeout) throws InterruptedException {
+      if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return null;
+      }
+      return exitCode.get();
+    }
+
+    @Override
+    public void resize(int width, int height) {
+      try {
+        resize.accept(width, height);
+      } catch (RuntimeException e) {
+        // the process may have exited meanwhile
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        callback.close();
+      } catch (IOException e) {
+        // already closed
+      }
+    }
+  }
 
   /** Delivers {@link LogSink#end} once, whichever of completion, error or close comes first. */
   private static final class OnceSink {

@@ -1,6 +1,7 @@
 package dev.kvx.kubelet.runtime.simulated;
 
 import dev.kvx.component.clock.Clock;
+import dev.kvx.kubelet.runtime.AttachConfig;
 import dev.kvx.kubelet.runtime.ContainerConfig;
 import dev.kvx.kubelet.runtime.ContainerRuntime;
 import dev.kvx.kubelet.runtime.ContainerState;
@@ -250,6 +251,17 @@ public final class SimulatedRuntime implements ContainerRuntime {
       @Override
       public void close() {}
     };
+  }
+
+  /** A simulated container has no process whose streams could be joined: a clear error. */
+  @Override
+  public ExecSession attach(String containerId, AttachConfig config, ExecIo io) {
+    requireRunning(containerId);
+    throw new RuntimeOperationException(
+        "the node's runtime ("
+            + RUNTIME_NAME
+            + ") runs no containers: there is no process to attach to",
+        null);
   }
 
   @Override

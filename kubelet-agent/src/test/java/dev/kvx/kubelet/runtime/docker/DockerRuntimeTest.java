@@ -2,9 +2,11 @@ package dev.kvx.kubelet.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.kvx.kubelet.DockerSupport;
+import dev.kvx.kubelet.runtime.AttachConfig;
 import dev.kvx.kubelet.runtime.ContainerConfig;
 import dev.kvx.kubelet.runtime.ContainerState;
 import dev.kvx.kubelet.runtime.ExecConfig;
@@ -58,6 +60,13 @@ class DockerRuntimeTest {
   }
 
   private ContainerConfig container(String name, List<String> command) {
+    return container(name, command, false);
+  }
+
+  /**
+   * {@code stdin}: created with stdin open and closed after the first attach, as kubectl run -i.
+   */
+  private ContainerConfig container(String name, List<String> command, boolean stdin) {
     return new ContainerConfig(
         pod,
         name,
@@ -71,7 +80,8 @@ class DockerRuntimeTest {
         null,
         null,
         false,
-        false,
+        stdin,
+        stdin,
         false,
         Map.of());
   }
@@ -205,28 +215,97 @@ class DockerRuntimeTest {
     runtime.startSandbox(sandbox);
     String c = runtime.createContainer(sandbox, container("c", List.of("sleep", "3600")));
     runtime.startContainer(c);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    InputStream stdin =
-        new ByteArrayInputStream("line one\nline two\n".getBytes(StandardCharsets.UTF_8));
-    ExecIo io =
-        new ExecIo() {
-          @Override
-          public InputStream stdin() {
-            return stdin;
-          }
-
-          @Override
-          public synchronized void stdout(byte[] data) {
-            out.writeBytes(data);
-          }
-
-          @Override
-          public void stderr(byte[] data) {}
-        };
+    Collected io = new Collected("line one\nline two\n");
     try (ExecSession s =
         runtime.exec(c, new ExecConfig(List.of("wc", "-l"), true, true, true, false), io)) {
       assertThat(s.awaitExit(Duration.ofSeconds(10))).isZero();
     }
-    assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo("2");
+    assertThat(io.out().strip()).isEqualTo("2");
+  }
+
+  @Test
+  void attachJoinsTheMainProcessStdinOnceAndOutputFromNowOn() throws Exception {
+    String sandbox =
+        runtime.createSandbox(
+            new SandboxConfig(pod, 0, "p1", false, List.of(), "Always", Map.of()));
+    runtime.startSandbox(sandbox);
+    // Written before the attach: not replayed (that is what logs are for).
+    String c =
+        runtime.createContainer(
+            sandbox,
+            container(
+                "c",
+                List.of("sh", "-c", "echo before; read x; echo got $x; echo err >&2; cat"),
+                true));
+    runtime.startContainer(c);
+    await().atMost(Duration.ofSeconds(10)).until(() -> logOf(c).equals("before\n"));
+    Collected io = new Collected("hello\nrest\n");
+
+    try (ExecSession s = runtime.attach(c, new AttachConfig(true, true, true, false), io)) {
+      // cat ends only if the client's end of stdin closes the process' stdin (StdinOnce).
+      assertThat(s.awaitExit(Duration.ofSeconds(20))).isZero();
+    }
+    assertThat(io.out()).isEqualTo("got hello\nrest\n");
+    assertThat(io.err()).isEqualTo("err\n");
+    RuntimeContainer exited = runtime.containerStatus(c).orElseThrow();
+    assertThat(exited.state()).isEqualTo(ContainerState.EXITED);
+
+    assertThatThrownBy(() -> runtime.attach(c, new AttachConfig(false, true, true, false), io))
+        .hasMessage("container is in CONTAINER_EXITED state");
+  }
+
+  private String logOf(String container) throws Exception {
+    Collected log = new Collected("");
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    runtime.logs(
+        container,
+        new LogOptions(false, null, null, false),
+        new LogSink() {
+          @Override
+          public void chunk(byte[] data, boolean stderr) {
+            log.stdout(data);
+          }
+
+          @Override
+          public void end(Throwable error) {
+            ended.complete(error);
+          }
+        });
+    assertThat(ended.get(10, TimeUnit.SECONDS)).isNull();
+    return log.out();
+  }
+
+  /** Feeds {@code stdin}, collects what comes back per stream. */
+  private static final class Collected implements ExecIo {
+    private final InputStream stdin;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    Collected(String stdin) {
+      this.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public InputStream stdin() {
+      return stdin;
+    }
+
+    @Override
+    public synchronized void stdout(byte[] data) {
+      out.writeBytes(data);
+    }
+
+    @Override
+    public synchronized void stderr(byte[] data) {
+      err.writeBytes(data);
+    }
+
+    synchronized String out() {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    synchronized String err() {
+      return err.toString(StandardCharsets.UTF_8);
+    }
   }
 }

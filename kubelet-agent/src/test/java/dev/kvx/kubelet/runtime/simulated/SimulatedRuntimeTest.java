@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kvx.component.clock.FakeClock;
+import dev.kvx.kubelet.runtime.AttachConfig;
 import dev.kvx.kubelet.runtime.ContainerConfig;
 import dev.kvx.kubelet.runtime.ContainerState;
 import dev.kvx.kubelet.runtime.PodRef;
@@ -35,8 +36,8 @@ class SimulatedRuntimeTest {
         runtime.createContainer(
             sandbox,
             new ContainerConfig(
-                pod, name, 0, "img", null, null, null, null, null, null, null, false, false, init,
-                Map.of()));
+                pod, name, 0, "img", null, null, null, null, null, null, null, false, false, false,
+                init, Map.of()));
     runtime.startContainer(id);
     return id;
   }
@@ -98,5 +99,16 @@ class SimulatedRuntimeTest {
         .hasMessageContaining("not running");
     clock.step(Duration.ofSeconds(1));
     assertThat(runtime.execSync(c, List.of("true"), Duration.ofSeconds(1)).exitCode()).isZero();
+  }
+
+  @Test
+  void attachSaysThereIsNoProcessToAttachTo() {
+    String c = start(sandbox("Always"), "app", false);
+    clock.step(Duration.ofSeconds(1));
+    AttachConfig config = new AttachConfig(true, true, true, false);
+    assertThatThrownBy(() -> runtime.attach(c, config, null))
+        .hasMessage(
+            "the node's runtime (kvx-simulated) runs no containers: there is no process to attach"
+                + " to");
   }
 }
