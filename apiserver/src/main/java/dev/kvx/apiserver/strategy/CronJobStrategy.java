@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  * batch/v1 CronJob: {@code SetDefaults_CronJob} (the job template's pod spec is defaulted, its job
  * spec is not, as upstream), schedule and time zone checks, the job template's rules.
  */
-final class CronJobStrategy implements ResourceStrategy {
+final class CronJobStrategy extends WorkloadStrategy {
 
   private static final List<String> CONCURRENCY = List.of("Allow", "Forbid", "Replace");
   private static final Set<String> DESCRIPTORS = Set.of("@yearly", "@annually", "@monthly", "@weekly",
@@ -22,21 +22,7 @@ final class CronJobStrategy implements ResourceStrategy {
   static final int MAX_NAME_LENGTH = 52;
 
   @Override
-  public boolean tracksGeneration() {
-    return true;
-  }
-
-  @Override
-  public void prepareForCreate(ObjectNode obj) {
-    applyDefaults(obj);
-  }
-
-  @Override
-  public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
-    applyDefaults(obj);
-  }
-
-  private static void applyDefaults(ObjectNode obj) {
+  void setDefaults(ObjectNode obj) {
     ObjectNode spec = Nodes.object(obj, "spec");
     if (spec == null) {
       return;

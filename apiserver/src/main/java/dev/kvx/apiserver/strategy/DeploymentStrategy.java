@@ -7,24 +7,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** apps/v1 Deployment: {@code SetDefaults_Deployment} and {@code ValidateDeployment(Update)}. */
-final class DeploymentStrategy implements ResourceStrategy {
+final class DeploymentStrategy extends WorkloadStrategy {
 
   @Override
-  public boolean tracksGeneration() {
-    return true;
-  }
-
-  @Override
-  public void prepareForCreate(ObjectNode obj) {
-    applyDefaults(obj);
-  }
-
-  @Override
-  public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
-    applyDefaults(obj);
-  }
-
-  static void applyDefaults(ObjectNode obj) {
+  void setDefaults(ObjectNode obj) {
     ObjectNode spec = Nodes.object(obj, "spec");
     if (spec == null) {
       return;
@@ -94,8 +80,6 @@ final class DeploymentStrategy implements ResourceStrategy {
 
   @Override
   public List<Cause> validateUpdate(ObjectNode obj, ObjectNode old) {
-    List<Cause> out = new ArrayList<>(validate(obj));
-    out.addAll(Workloads.immutableSelector(obj.path("spec"), old.path("spec"), FieldPath.root("spec")));
-    return out;
+    return validateWithImmutableSelector(obj, old);
   }
 }

@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
  * the template immutable; a suspended job that never started may change its scheduling
  * directives; an Indexed job may scale completions with parallelism).
  */
-final class JobStrategy implements ResourceStrategy {
+final class JobStrategy extends WorkloadStrategy {
 
   static final String CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
   static final String LEGACY_CONTROLLER_UID = "controller-uid";
@@ -25,13 +25,8 @@ final class JobStrategy implements ResourceStrategy {
   private static final List<String> REPLACEMENT_POLICIES = List.of("TerminatingOrFailed", "Failed");
 
   @Override
-  public boolean tracksGeneration() {
-    return true;
-  }
-
-  @Override
   public void prepareForCreate(ObjectNode job) {
-    applyDefaults(job);
+    setDefaults(job);
     ObjectNode spec = Nodes.objectOrNull(job, "spec");
     if (spec != null && !Nodes.isTrue(spec, "manualSelector")) {
       generateSelector(job, spec);
@@ -42,11 +37,7 @@ final class JobStrategy implements ResourceStrategy {
   }
 
   @Override
-  public void prepareForUpdate(ObjectNode job, ObjectNode old) {
-    applyDefaults(job);
-  }
-
-  static void applyDefaults(ObjectNode job) {
+  void setDefaults(ObjectNode job) {
     ObjectNode spec = Nodes.object(job, "spec");
     if (spec == null) {
       return;

@@ -7,24 +7,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** apps/v1 ReplicaSet: replicas 1, template defaults, ReplicaSet validation, immutable selector. */
-final class ReplicaSetStrategy implements ResourceStrategy {
+final class ReplicaSetStrategy extends WorkloadStrategy {
 
   @Override
-  public boolean tracksGeneration() {
-    return true;
-  }
-
-  @Override
-  public void prepareForCreate(ObjectNode obj) {
-    applyDefaults(obj);
-  }
-
-  @Override
-  public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
-    applyDefaults(obj);
-  }
-
-  private static void applyDefaults(ObjectNode obj) {
+  void setDefaults(ObjectNode obj) {
     ObjectNode spec = Nodes.object(obj, "spec");
     if (spec != null) {
       Nodes.defaultInt(spec, "replicas", 1);
@@ -46,8 +32,6 @@ final class ReplicaSetStrategy implements ResourceStrategy {
 
   @Override
   public List<Cause> validateUpdate(ObjectNode obj, ObjectNode old) {
-    List<Cause> out = new ArrayList<>(validate(obj));
-    out.addAll(Workloads.immutableSelector(obj.path("spec"), old.path("spec"), FieldPath.root("spec")));
-    return out;
+    return validateWithImmutableSelector(obj, old);
   }
 }

@@ -13,28 +13,14 @@ import tools.jackson.databind.node.ObjectNode;
  * updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds
  * may change.
  */
-final class StatefulSetStrategy implements ResourceStrategy {
+final class StatefulSetStrategy extends WorkloadStrategy {
 
   private static final List<String> UPDATABLE = List.of("replicas", "ordinals", "template", "updateStrategy",
       "revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy", "minReadySeconds");
   private static final List<String> RETENTION = List.of("Retain", "Delete");
 
   @Override
-  public boolean tracksGeneration() {
-    return true;
-  }
-
-  @Override
-  public void prepareForCreate(ObjectNode obj) {
-    applyDefaults(obj);
-  }
-
-  @Override
-  public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
-    applyDefaults(obj);
-  }
-
-  private static void applyDefaults(ObjectNode obj) {
+  void setDefaults(ObjectNode obj) {
     ObjectNode spec = Nodes.object(obj, "spec");
     if (spec == null) {
       return;
