@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The node's own routes on the agent's HTTPS port, under the kubelet's paths (the API server
- * proxies {@code pods/log} and {@code pods/exec} here):
+ * proxies {@code pods/log}, {@code pods/exec}, {@code pods/attach} and {@code pods/portforward}
+ * here):
  *
  * <ul>
  *   <li>{@code GET /containerLogs/{namespace}/{pod}/{container}} with {@code follow}, {@code
@@ -23,6 +24,9 @@ import java.util.Optional;
  *   <li>{@code GET|POST /exec/{namespace}/{pod}/{container}} (also with the pod UID before the
  *       container) with {@code command} (repeated), {@code stdin}, {@code stdout}, {@code stderr},
  *       {@code tty}: a WebSocket speaking {@code v5.channel.k8s.io} or {@code v4.channel.k8s.io};
+ *   <li>{@code GET|POST /attach/{namespace}/{pod}/{container}} (also with the pod UID) with {@code
+ *       stdin}, {@code stdout}, {@code stderr}: the container's main process on the same WebSocket
+ *       channels ({@link Attach});
  *   <li>{@code GET /portForward/{namespace}/{pod}} (also with the pod UID) with {@code ports}: a
  *       WebSocket speaking the kubelet's port-forward channels ({@link PortForward}).
  * </ul>
@@ -74,13 +78,17 @@ public final class KubeletRoutes {
   public static void mount(Router router, Vertx vertx, PodLocator locator) {
     ContainerLogs logs = new ContainerLogs(vertx, locator);
     Exec exec = new Exec(vertx, locator);
+    Attach attach = new Attach(vertx, locator);
     PortForward portForward = new PortForward(vertx, locator, PodAddresses.fromRuntime());
     router.route("/containerLogs/*").handler(KubeletServer::requireClientCertificate);
     router.route("/exec/*").handler(KubeletServer::requireClientCertificate);
+    router.route("/attach/*").handler(KubeletServer::requireClientCertificate);
     router.route("/portForward/*").handler(KubeletServer::requireClientCertificate);
     router.get("/containerLogs/:namespace/:pod/:container").handler(logs::handle);
     router.route("/exec/:namespace/:pod/:container").handler(exec::handle);
     router.route("/exec/:namespace/:pod/:uid/:container").handler(exec::handle);
+    router.route("/attach/:namespace/:pod/:container").handler(attach::handle);
+    router.route("/attach/:namespace/:pod/:uid/:container").handler(attach::handle);
     router.route("/portForward/:namespace/:pod").handler(portForward::handle);
     router.route("/portForward/:namespace/:pod/:uid").handler(portForward::handle);
   }
