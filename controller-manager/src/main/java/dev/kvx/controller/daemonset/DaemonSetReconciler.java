@@ -8,7 +8,6 @@ import dev.kvx.controller.common.Expectations;
 import dev.kvx.controller.common.IntOrPercent;
 import dev.kvx.controller.common.PodControl;
 import dev.kvx.controller.common.Pods;
-import dev.kvx.controller.common.SlowStart;
 import dev.kvx.controller.common.TemplateHash;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
@@ -29,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Syncs one DaemonSet (upstream's {@code syncDaemonSet}): one pod per eligible node, bound to it
@@ -211,40 +209,8 @@ final class DaemonSetReconciler implements Reconciler {
 
   private void manage(String key, DaemonSet ds, String hash, List<String> toCreate, List<Pod> toDelete) throws Exception {
     // A node whose pod is being replaced gets its new pod on the next sync, after the deletion.
-    List<Pod> victims = toDelete.stream().distinct().toList();
-    if (!victims.isEmpty()) {
-      expectations.expectDeletions(key, victims.stream().map(Keys::of).collect(Collectors.toSet()));
-      SlowStart.Outcome out = SlowStart.parallel(victims.size(), i -> {
-        Pod p = victims.get(i);
-        try {
-          if (!podControl.delete(p.getMetadata().getNamespace(), p.getMetadata().getName(), ds)) {
-            expectations.deletionObserved(key, Keys.of(p));
-          }
-        } catch (RuntimeException e) {
-          expectations.deletionObserved(key, Keys.of(p));
-          throw e;
-        }
-        return null;
-      });
-      if (out.failed()) {
-        throw out.errors().get(0);
-      }
-    }
-    if (toCreate.isEmpty()) {
-      return;
-    }
-    int count = toCreate.size();
-    expectations.expectCreations(key, count);
-    SlowStart.Outcome out = SlowStart.run(count, SlowStart.INITIAL_BATCH_SIZE, i -> {
-      podControl.create(podFor(ds, hash, toCreate.get(i)), ds);
-      return null;
-    });
-    for (int i = out.successes(); i < count; i++) {
-      expectations.creationObserved(key);
-    }
-    if (out.failed()) {
-      throw out.errors().get(0);
-    }
+    podControl.deletePods(expectations, key, toDelete.stream().distinct().toList(), ds);
+    podControl.createPods(expectations, key, toCreate.size(), i -> podFor(ds, hash, toCreate.get(i)), ds);
   }
 
   /** The daemon pod for {@code node}: required affinity to that node and the daemon tolerations. */

@@ -10,7 +10,6 @@ import dev.kvx.controller.common.Expectations;
 import dev.kvx.controller.common.LabelSelectors;
 import dev.kvx.controller.common.PodControl;
 import dev.kvx.controller.common.Pods;
-import dev.kvx.controller.common.SlowStart;
 import dev.kvx.controller.common.Times;
 import dev.kvx.controller.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -133,7 +132,7 @@ final class JobReconciler implements Reconciler {
     }
     if (failing || succeeding) {
       // Lingering pods go; the terminal condition follows once none runs.
-      deleted += deleteAll(key, job, active);
+      deleted += podControl.deletePods(expectations, key, active, job);
       if (active.isEmpty() && terminating == 0) {
         var target = JobConditions.get(status, failing ? JobConditions.FAILURE_TARGET : JobConditions.SUCCESS_CRITERIA_MET);
         if (failing) {
@@ -146,7 +145,7 @@ final class JobReconciler implements Reconciler {
         }
       }
     } else if (suspended) {
-      deleted += deleteAll(key, job, active);
+      deleted += podControl.deletePods(expectations, key, active, job);
       if (!JobConditions.isTrue(status, JobConditions.SUSPENDED)) {
         JobConditions.set(status, JobConditions.SUSPENDED, "True", "JobSuspended", "Job suspended", now);
         events.event(job, EventRecorder.NORMAL, "Suspended", "Job suspended");
@@ -221,23 +220,13 @@ final class JobReconciler implements Reconciler {
         toCreate.add(null);
       }
     }
-    int deleted = deleteAll(key, job, toDelete);
+    int deleted = podControl.deletePods(expectations, key, toDelete, job);
     if (toCreate.isEmpty() || !mayCreate) {
       return new int[] {0, deleted, toCreate.size()};
     }
     int count = Math.min(toCreate.size(), 500);
-    expectations.expectCreations(key, count);
-    SlowStart.Outcome outcome = SlowStart.run(count, SlowStart.INITIAL_BATCH_SIZE, i -> {
-      podControl.create(JobPods.pod(job, toCreate.get(i)), job);
-      return null;
-    });
-    for (int i = outcome.successes(); i < count; i++) {
-      expectations.creationObserved(key);
-    }
-    if (outcome.failed()) {
-      throw outcome.errors().get(0);
-    }
-    return new int[] {outcome.successes(), deleted, 0};
+    int created = podControl.createPods(expectations, key, count, i -> JobPods.pod(job, toCreate.get(i)), job);
+    return new int[] {created, deleted, 0};
   }
 
   // Exponential backoff after failures: 10 s, 20 s, 40 s … capped at 6 min, from the last failure.
@@ -273,29 +262,6 @@ final class JobReconciler implements Reconciler {
       latest = Pods.condition(p, "Ready").map(c -> Times.parse(c.getLastTransitionTime())).orElse(null);
     }
     return latest != null ? latest : Times.parse(p.getMetadata().getCreationTimestamp());
-  }
-
-  private int deleteAll(String key, Job job, List<Pod> victims) throws Exception {
-    if (victims.isEmpty()) {
-      return 0;
-    }
-    expectations.expectDeletions(key, victims.stream().map(Keys::of).collect(Collectors.toSet()));
-    SlowStart.Outcome outcome = SlowStart.parallel(victims.size(), i -> {
-      Pod p = victims.get(i);
-      try {
-        if (!podControl.delete(p.getMetadata().getNamespace(), p.getMetadata().getName(), job)) {
-          expectations.deletionObserved(key, Keys.of(p));
-        }
-      } catch (RuntimeException e) {
-        expectations.deletionObserved(key, Keys.of(p));
-        throw e;
-      }
-      return null;
-    });
-    if (outcome.failed()) {
-      throw outcome.errors().get(0);
-    }
-    return outcome.successes();
   }
 
   private List<Pod> ownedPods(Job job) {

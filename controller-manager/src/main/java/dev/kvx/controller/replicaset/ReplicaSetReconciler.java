@@ -8,7 +8,6 @@ import dev.kvx.controller.common.ControllerRefManager;
 import dev.kvx.controller.common.Expectations;
 import dev.kvx.controller.common.PodControl;
 import dev.kvx.controller.common.Pods;
-import dev.kvx.controller.common.SlowStart;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
@@ -19,8 +18,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,49 +100,15 @@ final class ReplicaSetReconciler implements Reconciler {
     int diff = claimed.size() - ReplicaSetStatuses.replicas(rs);
     if (diff < 0) {
       int count = Math.min(-diff, BURST_REPLICAS);
-      // Expect before creating: the informer may see a new pod before create() returns.
-      expectations.expectCreations(key, count);
       LOG.debug("Too few replicas for {}: need {}, creating {}", key, ReplicaSetStatuses.replicas(rs), count);
-      SlowStart.Outcome outcome =
-          SlowStart.run(
-              count,
-              SlowStart.INITIAL_BATCH_SIZE,
-              i -> {
-                podControl.create(PodControl.podFromTemplate(rs.getSpec().getTemplate(), rs, null), rs);
-                return null;
-              });
-      // Creations that failed or were skipped will never be observed.
-      for (int i = outcome.successes(); i < count; i++) {
-        expectations.creationObserved(key);
-      }
-      if (outcome.failed()) {
-        throw outcome.errors().get(0);
-      }
+      podControl.createPods(
+          expectations, key, count, i -> PodControl.podFromTemplate(rs.getSpec().getTemplate(), rs, null), rs);
     } else if (diff > 0) {
       int count = Math.min(diff, BURST_REPLICAS);
       List<Pod> victims =
           claimed.stream().sorted(ActivePods.deletionOrder(claimed, claimed)).limit(count).toList();
-      Set<String> victimKeys = victims.stream().map(Keys::of).collect(Collectors.toSet());
-      expectations.expectDeletions(key, victimKeys);
       LOG.debug("Too many replicas for {}: deleting {}", key, count);
-      SlowStart.Outcome outcome =
-          SlowStart.parallel(
-              victims.size(),
-              i -> {
-                Pod p = victims.get(i);
-                try {
-                  if (!podControl.delete(p.getMetadata().getNamespace(), p.getMetadata().getName(), rs)) {
-                    expectations.deletionObserved(key, Keys.of(p));
-                  }
-                } catch (RuntimeException e) {
-                  expectations.deletionObserved(key, Keys.of(p));
-                  throw e;
-                }
-                return null;
-              });
-      if (outcome.failed()) {
-        throw outcome.errors().get(0);
-      }
+      podControl.deletePods(expectations, key, victims, rs);
     }
   }
 
