@@ -23,7 +23,9 @@ trap 'rm -rf "$CONTEXT"' EXIT
 cp "$HERE/Dockerfile" "$CONTEXT/Dockerfile"
 cp "$BUSYBOX" "$CONTEXT/busybox"
 # The legacy builder's deprecation notice goes to stderr: show the output only on failure.
-if ! out="$(docker build -q -t "$TAG" "$CONTEXT" 2>&1)"; then
+# The label tells kvx (BusyboxImage) and .ci/setup which version of the Dockerfile built the image.
+LABEL="dev.kvx.busybox.dockerfile=$(sha256sum "$HERE/Dockerfile" | cut -d' ' -f1)"
+if ! out="$(docker build -q --label "$LABEL" -t "$TAG" "$CONTEXT" 2>&1)"; then
   echo "$out" >&2
   exit 1
 fi

@@ -6,11 +6,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +43,12 @@ public final class BusyboxImage {
       List.of(Path.of("/bin/busybox"), Path.of("/usr/bin/busybox"));
 
   private static final String DOCKERFILE = "busybox/Dockerfile";
+
+  /**
+   * The image label holding the SHA-256 of the Dockerfile it was built from (build.sh sets it too):
+   * an image built from another version is rebuilt.
+   */
+  public static final String DOCKERFILE_LABEL = "dev.kvx.busybox.dockerfile";
   private static final String INSTALL_HINT = "apt-get install busybox-static";
   private static final long BUILD_TIMEOUT_MINUTES = 5;
 
@@ -59,21 +70,26 @@ public final class BusyboxImage {
 
   /**
    * Builds {@code tag} from the host's busybox ({@link #locate()}) unless the engine has it
-   * already.
+   * already, built from this version of the Dockerfile.
    *
    * @return the build, or empty when the image was there
    * @throws ImageBuildException no static busybox, or the build failed
    */
   public static Optional<Built> ensure(DockerClient docker, String tag) {
     synchronized (BUILD_LOCK) {
+      String builtFrom;
       try {
-        docker.inspectImageCmd(tag).exec();
-        return Optional.empty();
+        Map<String, String> labels = docker.inspectImageCmd(tag).exec().getConfig().getLabels();
+        builtFrom = labels == null ? null : labels.get(DOCKERFILE_LABEL);
       } catch (NotFoundException e) {
-        return Optional.of(build(docker, tag, locate()));
+        builtFrom = null;
       } catch (RuntimeException e) {
         throw new ImageBuildException("inspect image " + tag + ": " + message(e), e);
       }
+      if (dockerfileSha256().equals(builtFrom)) {
+        return Optional.empty();
+      }
+      return Optional.of(build(docker, tag, locate()));
     }
   }
 
@@ -98,6 +114,7 @@ public final class BusyboxImage {
             .buildImageCmd()
             .withTarInputStream(new ByteArrayInputStream(context))
             .withTags(Set.of(tag))
+            .withLabels(Map.of(DOCKERFILE_LABEL, dockerfileSha256()))
             .withPull(false)
             .withNoCache(noCache)
             .withRemove(true)
@@ -186,16 +203,33 @@ public final class BusyboxImage {
     }
   }
 
-  /** The build context as a tar: the Dockerfile and the binary as {@code busybox}. */
-  static byte[] buildContext(Path busybox) {
-    try (InputStream dockerfile = BusyboxImage.class.getResourceAsStream(DOCKERFILE)) {
-      if (dockerfile == null) {
+  /** The SHA-256 of the Dockerfile, in hex as {@code sha256sum} prints it. */
+  static String dockerfileSha256() {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(dockerfile()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static byte[] dockerfile() {
+    try (InputStream in = BusyboxImage.class.getResourceAsStream(DOCKERFILE)) {
+      if (in == null) {
         throw new IllegalStateException(
             DOCKERFILE + " is not on the class path (the kubelet-agent build copies it)");
       }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The build context as a tar: the Dockerfile and the binary as {@code busybox}. */
+  static byte[] buildContext(Path busybox) {
+    try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Files.size(busybox) + 4096);
       try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-        add(tar, "Dockerfile", dockerfile.readAllBytes(), 0644);
+        add(tar, "Dockerfile", dockerfile(), 0644);
         // The binary must be executable in the image whatever its mode on the host.
         add(tar, "busybox", Files.readAllBytes(busybox), 0755);
       }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,11 @@ class BusyboxImageTest {
         // The applets the example manifests run are links to busybox, found on PATH.
         assertThat(run(docker, tag, "echo ok; which httpd wget; readlink /bin/httpd"))
             .isEqualTo("ok\n/bin/httpd\n/bin/wget\n/bin/busybox\n");
-        // The tag is there now: ensure builds nothing.
+        // kubectl cp unpacks into /tmp: there, world-writable and sticky.
+        assertThat(run(docker, tag, "stat -c %a /tmp; ls -d /home /root")).isEqualTo("1777\n/home\n/root\n");
+        // The image says which Dockerfile built it, and ensure builds nothing now.
+        assertThat(docker.inspectImageCmd(tag).exec().getConfig().getLabels())
+            .containsEntry(BusyboxImage.DOCKERFILE_LABEL, BusyboxImage.dockerfileSha256());
         assertThat(BusyboxImage.ensure(docker, tag)).isEmpty();
       } finally {
         untag(docker, tag);
@@ -69,6 +74,38 @@ class BusyboxImageTest {
         assertThat(run(docker, tag, "echo ok")).isEqualTo("ok\n");
       } finally {
         untag(docker, tag);
+      }
+    }
+  }
+
+  @Test
+  void ensureRebuildsAnImageBuiltFromAnotherDockerfile() throws Exception {
+    requireStaticBusybox();
+    String current = "kvx-test/busybox:" + UUID.randomUUID().toString().substring(0, 8);
+    String old = "kvx-test/busybox:" + UUID.randomUUID().toString().substring(0, 8);
+    try (DockerClient docker = DockerSupport.requireDocker()) {
+      String container = null;
+      try {
+        BusyboxImage.ensure(docker, current);
+        // The same image as another version of the Dockerfile would have labelled it.
+        container = docker.createContainerCmd(current).withCmd("/bin/true").exec().getId();
+        String[] repoTag = old.split(":");
+        docker
+            .commitCmd(container)
+            .withRepository(repoTag[0])
+            .withTag(repoTag[1])
+            .withLabels(Map.of(BusyboxImage.DOCKERFILE_LABEL, "0".repeat(64)))
+            .exec();
+
+        assertThat(BusyboxImage.ensure(docker, old)).isPresent();
+        assertThat(docker.inspectImageCmd(old).exec().getConfig().getLabels())
+            .containsEntry(BusyboxImage.DOCKERFILE_LABEL, BusyboxImage.dockerfileSha256());
+      } finally {
+        if (container != null) {
+          docker.removeContainerCmd(container).withForce(true).exec();
+        }
+        untag(docker, old);
+        untag(docker, current);
       }
     }
   }
