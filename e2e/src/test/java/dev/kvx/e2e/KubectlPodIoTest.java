@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code kubectl logs}, {@code logs -f}, {@code exec} (with stdin and with an exit code) against an
+ * {@code kubectl logs}, {@code logs -f}, {@code exec} (with stdin and with an exit code) and
+ * {@code cp} against an
  * in-JVM API server and an in-JVM kubelet-agent running the pods on the host's Docker engine, with
  * kubectl 1.27 (exec over SPDY/3.1, which the API server terminates) and 1.32 (exec over WebSocket
  * v5, relayed), plus one fabric8 exec (WebSocket v4). Needs Docker and the local busybox image:
@@ -164,6 +165,31 @@ class KubectlPodIoTest {
 
     Kubectl.Result failed = kubectl.run("exec", pod, "-n", NS, "--", "sh", "-c", "exit 3");
     assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(3);
+  }
+
+  /** kubectl cp is tar through exec: a directory with a subdirectory into the pod, and back. */
+  @EachKubectl
+  void cpCopiesADirectoryIntoThePodAndBack(KubectlBinary binary) throws Exception {
+    Kubectl kubectl = server.kubectl(binary);
+    String pod = "shell-" + binary.slug();
+    awaitRunning(pod);
+    Path local = Files.createTempDirectory(dir, "cp-");
+    Files.createDirectories(local.resolve("src/sub"));
+    Files.writeString(local.resolve("src/a.txt"), "alpha\n");
+    Files.writeString(local.resolve("src/sub/b.txt"), "beta\n");
+
+    String remote = NS + "/" + pod + ":/tmp/copied";
+    Kubectl.Result in = kubectl.run("cp", local.resolve("src").toString(), remote);
+    assertThat(in.exitCode()).as(in.toString()).isZero();
+    Kubectl.Result there =
+        kubectl.run(
+            "exec", pod, "-n", NS, "--", "cat", "/tmp/copied/a.txt", "/tmp/copied/sub/b.txt");
+    assertThat(there.stdout()).as(there.toString()).isEqualTo("alpha\nbeta\n");
+
+    Kubectl.Result out = kubectl.run("cp", remote, local.resolve("back").toString());
+    assertThat(out.exitCode()).as(out.toString()).isZero();
+    assertThat(Files.readString(local.resolve("back/a.txt"))).isEqualTo("alpha\n");
+    assertThat(Files.readString(local.resolve("back/sub/b.txt"))).isEqualTo("beta\n");
   }
 
   @Test

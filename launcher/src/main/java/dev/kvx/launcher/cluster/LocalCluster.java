@@ -133,7 +133,7 @@ public final class LocalCluster implements AutoCloseable {
     // only the agents wait for it.
     Future<Void> engine = prepareEngine();
     return deployApiServer()
-        .compose(v -> engine.failed() ? Future.failedFuture(engine.cause()) : Future.succeededFuture())
+        .compose(v -> engine.failed() ? engine : Future.<Void>succeededFuture())
         .compose(
             v -> {
               progress("API server listening on " + apiUrl() + " (" + storageName() + ")");

@@ -67,9 +67,10 @@ class KvxUpProcessTest {
     assertThat(up.exitCode()).as(up.output()).isEqualTo(1);
     // The cluster process found out; kvx up says what to fix instead of showing the log's end.
     assertThat(up.output().lines().toList())
-        .anySatisfy(l -> assertThat(l).startsWith("kvx up: no Docker engine answers at unix://" + socket))
-        .contains("kvx up: Start a Docker engine (on Debian `sudo .ci/setup` installs and starts one)"
-            + " or use --runtime=simulated")
+        .anySatisfy(
+            l -> assertThat(l).startsWith("kvx up: no Docker engine answers at unix://" + socket))
+        .contains("kvx up: Start a Docker engine (on Debian `sudo .ci/setup` installs and starts"
+            + " one) or use --runtime=simulated")
         .noneMatch(l -> l.contains("the cluster process exited"));
     assertThat(new ClusterFiles(dataDir).readState()).as("no cluster recorded").isEmpty();
   }

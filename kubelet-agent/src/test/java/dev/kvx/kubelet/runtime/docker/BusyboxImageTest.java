@@ -51,7 +51,8 @@ class BusyboxImageTest {
         assertThat(run(docker, tag, "echo ok; which httpd wget; readlink /bin/httpd"))
             .isEqualTo("ok\n/bin/httpd\n/bin/wget\n/bin/busybox\n");
         // kubectl cp unpacks into /tmp: there, world-writable and sticky.
-        assertThat(run(docker, tag, "stat -c %a /tmp; ls -d /home /root")).isEqualTo("1777\n/home\n/root\n");
+        assertThat(run(docker, tag, "stat -c %a /tmp; ls -d /home /root"))
+            .isEqualTo("1777\n/home\n/root\n");
         // The image says which Dockerfile built it, and ensure builds nothing now.
         assertThat(docker.inspectImageCmd(tag).exec().getConfig().getLabels())
             .containsEntry(BusyboxImage.DOCKERFILE_LABEL, BusyboxImage.dockerfileSha256());
