@@ -9,9 +9,9 @@ import dev.kvx.apiserver.rest.Patches;
 import dev.kvx.apiserver.rest.RequestInfo;
 import dev.kvx.apiserver.rest.ResourceHandler;
 import dev.kvx.apiserver.rest.Responses;
+import dev.kvx.apiserver.subresource.Scale;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -110,16 +110,7 @@ public final class CustomResourceScale implements ResourceHandler.SubresourceHan
 
   /** The autoscaling/v1 Scale of a custom resource (scaleFromCustomResource). */
   static ObjectNode toScale(ObjectNode obj, Definition.ScalePaths paths) {
-    ObjectNode scale = Json.object();
-    scale.put("kind", "Scale");
-    scale.put("apiVersion", "autoscaling/v1");
-    ObjectNode meta = scale.putObject("metadata");
-    for (String f : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
-      JsonNode v = obj.path("metadata").get(f);
-      if (v != null) {
-        meta.set(f, v.deepCopy());
-      }
-    }
+    ObjectNode scale = Scale.scaleOf(obj);
     ObjectNode spec = scale.putObject("spec");
     long specReplicas = longAt(obj, paths.specReplicasPath());
     if (specReplicas != 0) {

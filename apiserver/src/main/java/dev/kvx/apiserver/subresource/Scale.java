@@ -76,6 +76,19 @@ public final class Scale implements ResourceHandler.SubresourceHandler {
 
   /** The autoscaling/v1 Scale of a workload. */
   static ObjectNode toScale(ObjectNode obj) {
+    ObjectNode scale = scaleOf(obj);
+    scale.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(1));
+    ObjectNode status = scale.putObject("status");
+    status.put("replicas", obj.path("status").path("replicas").asInt(0));
+    status.put("selector", selectorString(obj.path("spec").path("selector")));
+    return scale;
+  }
+
+  /**
+   * An autoscaling/v1 Scale with {@code obj}'s identity (name, namespace, uid, resourceVersion,
+   * creationTimestamp), as upstream's scale subresources copy it; the caller adds spec and status.
+   */
+  public static ObjectNode scaleOf(ObjectNode obj) {
     ObjectNode scale = Json.object();
     scale.put("kind", "Scale");
     scale.put("apiVersion", "autoscaling/v1");
@@ -86,10 +99,6 @@ public final class Scale implements ResourceHandler.SubresourceHandler {
         meta.set(f, v.deepCopy());
       }
     }
-    scale.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(1));
-    ObjectNode status = scale.putObject("status");
-    status.put("replicas", obj.path("status").path("replicas").asInt(0));
-    status.put("selector", selectorString(obj.path("spec").path("selector")));
     return scale;
   }
 
