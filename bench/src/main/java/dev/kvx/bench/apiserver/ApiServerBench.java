@@ -6,6 +6,7 @@ import dev.kvx.apiserver.storage.etcd.LocalEtcd;
 import dev.kvx.bench.CpuMeter;
 import dev.kvx.bench.Figure;
 import dev.kvx.bench.Latencies;
+import dev.kvx.bench.WorkDirs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -15,12 +16,10 @@ import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -210,7 +209,7 @@ public final class ApiServerBench implements Callable<Integer> {
         server.close().await();
       }
     } finally {
-      deleteRecursively(dataDir);
+      WorkDirs.deleteRecursively(dataDir);
     }
   }
 
@@ -292,13 +291,5 @@ public final class ApiServerBench implements Callable<Integer> {
   private static void progress(String message) {
     System.err.println(
         LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " kvx bench apiserver: " + message);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -5,6 +5,7 @@ import dev.kvx.apiserver.ApiServerOptions;
 import dev.kvx.bench.BenchmarkFailure;
 import dev.kvx.bench.BoundedLoad;
 import dev.kvx.bench.Figure;
+import dev.kvx.bench.WorkDirs;
 import dev.kvx.component.KubeClients;
 import dev.kvx.scheduler.KubeScheduler;
 import dev.kvx.scheduler.SchedulerOptions;
@@ -25,14 +26,12 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -341,7 +340,7 @@ public final class SchedulerBench implements Callable<Integer> {
         api.close().await();
       }
       vertx.close().await();
-      deleteRecursively(dir);
+      WorkDirs.deleteRecursively(dir);
     }
   }
 
@@ -426,14 +425,6 @@ public final class SchedulerBench implements Callable<Integer> {
   private static void progress(String message) {
     System.err.println(
         LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " bench scheduler: " + message);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /** Counts pods of the bench namespace that got a node, as the informer sees them. */

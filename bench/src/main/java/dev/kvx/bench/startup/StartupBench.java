@@ -4,6 +4,7 @@ import dev.kvx.apiserver.ApiServer;
 import dev.kvx.apiserver.ApiServerOptions;
 import dev.kvx.bench.Figure;
 import dev.kvx.bench.Latencies;
+import dev.kvx.bench.WorkDirs;
 import dev.kvx.component.KubeClients;
 import dev.kvx.launcher.cluster.DockerEngine;
 import dev.kvx.launcher.cluster.LocalCluster;
@@ -18,12 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -118,7 +117,7 @@ public final class StartupBench implements Callable<Integer> {
       }
       return 0;
     } finally {
-      deleteRecursively(work);
+      WorkDirs.deleteRecursively(work);
     }
   }
 
@@ -197,7 +196,7 @@ public final class StartupBench implements Callable<Integer> {
         emit(api);
         emit(cluster.against(api));
       } finally {
-        deleteRecursively(dir);
+        WorkDirs.deleteRecursively(dir);
       }
     } finally {
       vertx.close().await();
@@ -261,16 +260,5 @@ public final class StartupBench implements Callable<Integer> {
     Arrays.sort(walls);
     Arrays.sort(cpus);
     return new Sample(walls[(rounds - 1) / 2], cpus[(rounds - 1) / 2]);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
