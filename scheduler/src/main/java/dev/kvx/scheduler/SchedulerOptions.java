@@ -73,6 +73,15 @@ public record SchedulerOptions(
     return copy(b -> b.leaderElect = leaderElect);
   }
 
+  /** Leader election on the Lease {@code namespace/name}. */
+  public SchedulerOptions withLease(String namespace, String name) {
+    return copy(
+        b -> {
+          b.leaseNamespace = namespace;
+          b.leaseName = name;
+        });
+  }
+
   public SchedulerOptions withLeaseTimings(
       Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
     return copy(

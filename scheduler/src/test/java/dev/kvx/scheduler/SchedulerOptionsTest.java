@@ -17,6 +17,7 @@ class SchedulerOptionsTest {
     SchedulerOptions changed =
         defaults
             .withLeaderElect(false)
+            .withLease("kvx-system", "kvx-scheduler")
             .withLeaseTimings(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(4))
             .withIdentity("replica-b")
             .withServing("127.0.0.1", 0, Path.of("tls.crt"), Path.of("tls.key"))
@@ -27,8 +28,8 @@ class SchedulerOptionsTest {
             new SchedulerOptions(
                 defaults.kubeconfig(),
                 false,
-                defaults.leaseNamespace(),
-                defaults.leaseName(),
+                "kvx-system",
+                "kvx-scheduler",
                 "replica-b",
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(20),

@@ -138,23 +138,12 @@ public final class SchedulerCommand implements Callable<Integer> {
           spec.commandLine(), "give both --tls-cert-file and --tls-private-key-file, or neither");
     }
     try {
-      SchedulerOptions d = SchedulerOptions.defaults(kubeconfig.toAbsolutePath());
       SchedulerOptions o =
-          new SchedulerOptions(
-              d.kubeconfig(),
-              leaderElect,
-              leaseNamespace,
-              leaseName,
-              d.identity(),
-              leaseDuration,
-              renewDeadline,
-              retryPeriod,
-              bindAddress,
-              port,
-              tlsCertFile,
-              tlsKeyFile,
-              d.profiles(),
-              d.percentageOfNodesToScore());
+          SchedulerOptions.defaults(kubeconfig.toAbsolutePath())
+              .withLeaderElect(leaderElect)
+              .withLease(leaseNamespace, leaseName)
+              .withLeaseTimings(leaseDuration, renewDeadline, retryPeriod)
+              .withServing(bindAddress, port, tlsCertFile, tlsKeyFile);
       if (leaderElect) {
         o.leaderElectionConfig(); // validates the timings as client-go does
       }
