@@ -25,8 +25,11 @@ public final class DockerHost implements AutoCloseable {
     this.docker = docker;
   }
 
-  /** Connects, or fails the test (CI) / skips it when there is no engine or no base image. */
-  static DockerHost require() {
+  /**
+   * Connects, or fails the test (CI) / skips it when there is no engine or no base image: the one
+   * Docker requirement of every e2e test that runs pods (clusters and {@code DockerNode}).
+   */
+  public static DockerHost require() {
     DockerClient docker = DockerClients.connect(null);
     String problem = null;
     try {
