@@ -6,6 +6,7 @@ import dev.kvx.component.controller.Reconciler;
 import dev.kvx.component.informers.InformerFactory;
 import dev.kvx.controller.events.EventBroadcaster;
 import dev.kvx.controller.events.EventRecorder;
+import dev.kvx.controller.nodeipam.NodeIpamConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import java.util.Objects;
  * What a controller gets to build itself with (upstream's {@code ControllerContext}): the API
  * client, the shared informers, the event broadcaster, the clock, the metrics registry and the
  * settings controllers read from the manager's options (upstream's {@code ComponentConfig}): the
- * node monitor grace period and monitor period, checked by {@link ControllerManagerOptions}.
+ * node monitor grace period and monitor period, checked by {@link ControllerManagerOptions}, and
+ * the node IPAM configuration.
  *
  * <p>One context lives for one leadership term: the manager builds every enabled controller with
  * it, starts the informers, then the controllers; when the term ends it stops the controllers and
@@ -31,6 +33,7 @@ public final class ControllerContext {
   private final MeterRegistry meterRegistry;
   private final Duration nodeMonitorGracePeriod;
   private final Duration nodeMonitorPeriod;
+  private final NodeIpamConfiguration nodeIpam;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   /** A context with upstream's default node monitor timings. */
@@ -62,6 +65,27 @@ public final class ControllerContext {
       MeterRegistry meterRegistry,
       Duration nodeMonitorGracePeriod,
       Duration nodeMonitorPeriod) {
+    this(
+        client,
+        informers,
+        events,
+        clock,
+        meterRegistry,
+        nodeMonitorGracePeriod,
+        nodeMonitorPeriod,
+        NodeIpamConfiguration.defaults());
+  }
+
+  /** A context with the given node monitor timings and node IPAM configuration. */
+  public ControllerContext(
+      KubernetesClient client,
+      InformerFactory informers,
+      EventBroadcaster events,
+      Clock clock,
+      MeterRegistry meterRegistry,
+      Duration nodeMonitorGracePeriod,
+      Duration nodeMonitorPeriod,
+      NodeIpamConfiguration nodeIpam) {
     ControllerManagerOptions.checkNodeMonitor(
         Objects.requireNonNull(nodeMonitorGracePeriod, "nodeMonitorGracePeriod"),
         Objects.requireNonNull(nodeMonitorPeriod, "nodeMonitorPeriod"));
@@ -72,6 +96,7 @@ public final class ControllerContext {
     this.meterRegistry = meterRegistry;
     this.nodeMonitorGracePeriod = nodeMonitorGracePeriod;
     this.nodeMonitorPeriod = nodeMonitorPeriod;
+    this.nodeIpam = Objects.requireNonNull(nodeIpam, "nodeIpam");
   }
 
   public KubernetesClient client() {
@@ -101,6 +126,14 @@ public final class ControllerContext {
   /** How often each node's health is looked at, at the latest ({@code --node-monitor-period}). */
   public Duration nodeMonitorPeriod() {
     return nodeMonitorPeriod;
+  }
+
+  /**
+   * How the node IPAM controller allocates pod CIDRs ({@code --allocate-node-cidrs}, {@code
+   * --cluster-cidr}, {@code --node-cidr-mask-size}).
+   */
+  public NodeIpamConfiguration nodeIpam() {
+    return nodeIpam;
   }
 
   /** A recorder whose events name {@code component} as their source (e.g. replicaset-controller). */

@@ -179,7 +179,8 @@ public final class ControllerManager {
               options.clock(),
               metrics.registry(),
               options.nodeMonitorGracePeriod(),
-              options.nodeMonitorPeriod());
+              options.nodeMonitorPeriod(),
+              options.nodeIpam());
       List<Controller> controllers = new ArrayList<>();
       for (ControllerDescriptor d : enabled) {
         controllers.add(d.factory().apply(ctx));

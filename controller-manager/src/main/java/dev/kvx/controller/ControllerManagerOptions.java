@@ -2,6 +2,7 @@ package dev.kvx.controller;
 
 import dev.kvx.component.clock.Clock;
 import dev.kvx.component.leaderelection.LeaderElectionConfig;
+import dev.kvx.controller.nodeipam.NodeIpamConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +12,10 @@ import java.util.Objects;
 /**
  * How to run the controller manager, as kube-controller-manager's flags: {@code --kubeconfig},
  * {@code --controllers}, {@code --leader-elect}, {@code --bind-address}, {@code --secure-port}
- * (here plain HTTP; 0 = a free port), {@code --node-monitor-grace-period} and {@code
- * --node-monitor-period}. The clock and the lease timings are for tests.
+ * (here plain HTTP; 0 = a free port), {@code --node-monitor-grace-period}, {@code
+ * --node-monitor-period}, and the node IPAM flags {@code --allocate-node-cidrs}, {@code
+ * --cluster-cidr} and {@code --node-cidr-mask-size} ({@link NodeIpamConfiguration}: on by default
+ * in kvx, as kind and kubeadm run it, off upstream). The clock and the lease timings are for tests.
  *
  * <p>{@code nodeMonitorGracePeriod} is how long a node may go without a heartbeat (Lease renewal
  * or Ready condition) before the node lifecycle controller marks it Unknown and taints it
@@ -29,7 +32,8 @@ public record ControllerManagerOptions(
     LeaderElectionConfig leaderElection,
     Clock clock,
     Duration nodeMonitorGracePeriod,
-    Duration nodeMonitorPeriod) {
+    Duration nodeMonitorPeriod,
+    NodeIpamConfiguration nodeIpam) {
 
   public static final int DEFAULT_PORT = 10257;
   public static final String LEASE_NAMESPACE = "kube-system";
@@ -64,6 +68,25 @@ public record ControllerManagerOptions(
       nodeMonitorPeriod = DEFAULT_NODE_MONITOR_PERIOD;
     }
     checkNodeMonitor(nodeMonitorGracePeriod, nodeMonitorPeriod);
+    if (nodeIpam == null) {
+      nodeIpam = NodeIpamConfiguration.defaults();
+    }
+  }
+
+  /** The options before the node IPAM flags existed: those take kvx's defaults. */
+  public ControllerManagerOptions(
+      Path kubeconfig,
+      List<String> controllers,
+      boolean leaderElect,
+      String bindAddress,
+      int port,
+      LeaderElectionConfig leaderElection,
+      Clock clock,
+      Duration nodeMonitorGracePeriod,
+      Duration nodeMonitorPeriod) {
+    this(
+        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
+        nodeMonitorGracePeriod, nodeMonitorPeriod, null);
   }
 
   /** The options before the node monitor timings existed: those take their defaults. */
@@ -75,12 +98,15 @@ public record ControllerManagerOptions(
       int port,
       LeaderElectionConfig leaderElection,
       Clock clock) {
-    this(kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock, null, null);
+    this(
+        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock, null, null,
+        null);
   }
 
   /**
    * Upstream defaults: every on-by-default controller, leader election on, port 10257, a 50 s
-   * node monitor grace period looked at every 5 s.
+   * node monitor grace period looked at every 5 s; but node CIDR allocation is on (10.244.0.0/16
+   * in /24s), as kind and kubeadm run kube-controller-manager, where upstream's default is off.
    */
   public static ControllerManagerOptions defaults(Path kubeconfig) {
     return new ControllerManagerOptions(
@@ -118,31 +144,31 @@ public record ControllerManagerOptions(
   public ControllerManagerOptions withControllers(List<String> controllers) {
     return new ControllerManagerOptions(
         kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod);
+        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
   }
 
   public ControllerManagerOptions withLeaderElect(boolean leaderElect) {
     return new ControllerManagerOptions(
         kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod);
+        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
   }
 
   public ControllerManagerOptions withPort(int port) {
     return new ControllerManagerOptions(
         kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod);
+        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
   }
 
   public ControllerManagerOptions withLeaderElection(LeaderElectionConfig leaderElection) {
     return new ControllerManagerOptions(
         kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod);
+        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
   }
 
   public ControllerManagerOptions withClock(Clock clock) {
     return new ControllerManagerOptions(
         kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod);
+        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
   }
 
   /**
@@ -153,7 +179,7 @@ public record ControllerManagerOptions(
     return new ControllerManagerOptions(
         kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
         Objects.requireNonNull(nodeMonitorGracePeriod, "nodeMonitorGracePeriod"),
-        nodeMonitorPeriod);
+        nodeMonitorPeriod, nodeIpam);
   }
 
   /**
@@ -164,6 +190,14 @@ public record ControllerManagerOptions(
     return new ControllerManagerOptions(
         kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
         nodeMonitorGracePeriod,
-        Objects.requireNonNull(nodeMonitorPeriod, "nodeMonitorPeriod"));
+        Objects.requireNonNull(nodeMonitorPeriod, "nodeMonitorPeriod"), nodeIpam);
+  }
+
+  /** Options with another node IPAM configuration (the three node IPAM flags). */
+  public ControllerManagerOptions withNodeIpam(NodeIpamConfiguration nodeIpam) {
+    return new ControllerManagerOptions(
+        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
+        nodeMonitorGracePeriod, nodeMonitorPeriod,
+        Objects.requireNonNull(nodeIpam, "nodeIpam"));
   }
 }

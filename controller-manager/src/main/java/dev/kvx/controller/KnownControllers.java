@@ -35,6 +35,7 @@ public final class KnownControllers {
         NodeLifecycleController.DESCRIPTOR,
         CronJobController.DESCRIPTOR,
         DaemonSetController.DESCRIPTOR,
-        StatefulSetController.DESCRIPTOR);
+        StatefulSetController.DESCRIPTOR,
+        dev.kvx.controller.nodeipam.NodeIpamController.DESCRIPTOR);
   }
 }

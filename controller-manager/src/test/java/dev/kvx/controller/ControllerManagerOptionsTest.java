@@ -51,6 +51,20 @@ class ControllerManagerOptionsTest {
     assertThat(o.controllers()).containsExactly("nodelifecycle");
   }
 
+  @Test
+  void nodeIpamIsOnByDefaultAndWithersKeepIt() {
+    ControllerManagerOptions o = ControllerManagerOptions.defaults(KUBECONFIG);
+    assertThat(o.nodeIpam()).isEqualTo(dev.kvx.controller.nodeipam.NodeIpamConfiguration.defaults());
+
+    var custom = new dev.kvx.controller.nodeipam.NodeIpamConfiguration(true, "10.100.0.0/16", 26);
+    ControllerManagerOptions changed =
+        o.withNodeIpam(custom).withPort(0).withLeaderElect(false).withNodeMonitorPeriod(Duration.ofSeconds(1));
+
+    assertThat(changed.nodeIpam()).isEqualTo(custom);
+    assertThat(new ControllerManagerOptions(KUBECONFIG, List.of("*"), false, "0.0.0.0", 0, null, null,
+        null, null).nodeIpam().allocateNodeCidrs()).isTrue();
+  }
+
   static Stream<Arguments> invalidTimings() {
     return Stream.of(
         Arguments.of("zero grace period", Duration.ZERO, Duration.ofSeconds(5),

@@ -2,6 +2,7 @@ package dev.kvx.launcher.cmds;
 
 import dev.kvx.controller.ControllerManager;
 import dev.kvx.controller.ControllerManagerOptions;
+import dev.kvx.controller.nodeipam.NodeIpamConfiguration;
 import dev.kvx.launcher.Foreground;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,30 @@ public final class ControllerManagerCommand implements Callable<Integer> {
               + " grace period (default: 5s).")
   Duration nodeMonitorPeriod = ControllerManagerOptions.DEFAULT_NODE_MONITOR_PERIOD;
 
+  @Option(
+      names = "--allocate-node-cidrs",
+      arity = "0..1",
+      negatable = true,
+      fallbackValue = "true",
+      paramLabel = "BOOL",
+      description =
+          "Give each node a pod CIDR from --cluster-cidr (spec.podCIDR) so pods on different"
+              + " nodes get distinct IPs (default: ${DEFAULT-VALUE}; upstream's default is false,"
+              + " kind and kubeadm turn it on).")
+  boolean allocateNodeCidrs = true;
+
+  @Option(
+      names = "--cluster-cidr",
+      paramLabel = "CIDR",
+      description = "The cluster's pod range (IPv4) that node CIDRs are cut from (default: ${DEFAULT-VALUE}).")
+  String clusterCidr = NodeIpamConfiguration.DEFAULT_CLUSTER_CIDR;
+
+  @Option(
+      names = "--node-cidr-mask-size",
+      paramLabel = "N",
+      description = "Prefix length of each node's pod CIDR (default: ${DEFAULT-VALUE}).")
+  int nodeCidrMaskSize = NodeIpamConfiguration.DEFAULT_NODE_CIDR_MASK_SIZE;
+
   @Override
   public Integer call() {
     ControllerManagerOptions options = options();
@@ -118,7 +143,8 @@ public final class ControllerManagerCommand implements Callable<Integer> {
           null,
           null,
           nodeMonitorGracePeriod,
-          nodeMonitorPeriod);
+          nodeMonitorPeriod,
+          new NodeIpamConfiguration(allocateNodeCidrs, clusterCidr, nodeCidrMaskSize));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

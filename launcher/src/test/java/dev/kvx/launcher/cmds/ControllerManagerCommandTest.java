@@ -35,6 +35,37 @@ class ControllerManagerCommandTest {
     assertThat(o.bindAddress()).isEqualTo("127.0.0.1");
     assertThat(o.nodeMonitorGracePeriod()).isEqualTo(Duration.ofSeconds(50));
     assertThat(o.nodeMonitorPeriod()).isEqualTo(Duration.ofSeconds(5));
+    // kvx allocates node CIDRs as kind/kubeadm run it (upstream's flag defaults to false).
+    assertThat(o.nodeIpam().allocateNodeCidrs()).isTrue();
+    assertThat(o.nodeIpam().clusterCidr()).isEqualTo("10.244.0.0/16");
+    assertThat(o.nodeIpam().nodeCidrMaskSize()).isEqualTo(24);
+  }
+
+  @Test
+  void nodeIpamFlagsAreKubeControllerManagers() throws Exception {
+    ControllerManagerOptions o =
+        parse(
+                "controller-manager",
+                "--kubeconfig=" + kubeconfig(),
+                "--cluster-cidr=10.100.0.0/14",
+                "--node-cidr-mask-size=26")
+            .options();
+    assertThat(o.nodeIpam().clusterCidr()).isEqualTo("10.100.0.0/14");
+    assertThat(o.nodeIpam().nodeCidrMaskSize()).isEqualTo(26);
+
+    assertThat(
+            parse("controller-manager", "--kubeconfig=" + kubeconfig(), "--allocate-node-cidrs=false")
+                .options()
+                .nodeIpam()
+                .allocateNodeCidrs())
+        .isFalse();
+    Path kc = kubeconfig();
+    assertThatThrownBy(
+            () ->
+                parse("controller-manager", "--kubeconfig=" + kc, "--node-cidr-mask-size=12")
+                    .options())
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--node-cidr-mask-size (12)");
   }
 
   @Test
