@@ -1,11 +1,11 @@
 package dev.kvx.e2e.scheduler;
 
+import dev.kvx.e2e.KvxProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +21,6 @@ import java.util.stream.Stream;
  * rebuild of the checkout cannot swap its classes mid-test.
  */
 final class SchedulerReplica implements AutoCloseable {
-
-  /** The first run of {@code ./kvx} may build the launcher. */
-  static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
 
   /** The script's JVM options plus C1 only: a replica living a minute starts twice as fast. */
   static final List<String> JAVA_OPTS =
@@ -52,29 +49,10 @@ final class SchedulerReplica implements AutoCloseable {
    * {@code lib/} under {@code workDir}; returns the copied jar. Blocks.
    */
   static Path prepareLauncher(Path workDir) {
-    Path root = repositoryRoot();
-    Path buildLog = workDir.resolve("kvx-build.log");
+    KvxProcess.buildLauncher(workDir);
+    Path target = KvxProcess.repositoryRoot().resolve("launcher/target");
+    Path copy = workDir.resolve("kvx");
     try {
-      Files.createDirectories(workDir);
-      ProcessBuilder pb =
-          new ProcessBuilder(root.resolve("kvx").toString(), "--help")
-              .directory(root.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(buildLog.toFile());
-      String mvnOpts = pb.environment().getOrDefault("KVX_MVN_OPTS", "");
-      pb.environment().put("KVX_MVN_OPTS", (mvnOpts + " -Dmaven.test.skip=true").trim());
-      pb.environment().remove("KVX_HOME");
-      Process p = pb.start();
-      if (!p.waitFor(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("./kvx --help did not finish in " + BUILD_TIMEOUT);
-      }
-      if (p.exitValue() != 0) {
-        throw new AssertionError(
-            "./kvx --help exited with " + p.exitValue() + ":\n" + Files.readString(buildLog));
-      }
-      Path target = root.resolve("launcher/target");
-      Path copy = workDir.resolve("kvx");
       Files.createDirectories(copy.resolve("lib"));
       Files.copy(target.resolve("kvx.jar"), copy.resolve("kvx.jar"));
       try (Stream<Path> libs = Files.list(target.resolve("lib"))) {
@@ -85,9 +63,6 @@ final class SchedulerReplica implements AutoCloseable {
       return copy.resolve("kvx.jar");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 
@@ -190,17 +165,6 @@ final class SchedulerReplica implements AutoCloseable {
       }
     }
     removeReaper();
-  }
-
-  /** The nearest ancestor of the working directory with the {@code kvx} script. */
-  static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      if (Files.isExecutable(d.resolve("kvx")) && Files.isRegularFile(d.resolve("pom.xml"))) {
-        return d;
-      }
-    }
-    throw new IllegalStateException("no kvx launcher script above " + dir);
   }
 
   @Override
