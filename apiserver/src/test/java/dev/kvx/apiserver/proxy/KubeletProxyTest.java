@@ -215,6 +215,20 @@ class KubeletProxyTest {
   }
 
   @Test
+  void portForwardToAPodWithoutANodeOrAMissingPodIsRefused() {
+    assertStatus(
+        get("/api/v1/namespaces/default/pods/unbound/portforward?ports=80"),
+        400,
+        "BadRequest",
+        "pod unbound does not have a host assigned");
+    assertStatus(
+        get("/api/v1/namespaces/default/pods/missing/portforward?ports=80"),
+        404,
+        "NotFound",
+        "pods \"missing\" not found");
+  }
+
+  @Test
   void execOverWebSocketIsRelayedWithTheClientsSubProtocol() throws Exception {
     WebSocketClient wsClient =
         vertx.createWebSocketClient(
