@@ -1,14 +1,22 @@
 package dev.kvx.apiserver.proxy;
 
 import dev.kvx.apiserver.auth.CertAndKey;
+import dev.kvx.apiserver.errors.Statuses;
+import dev.kvx.apiserver.rest.Responses;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * The API server's clients for kubelets, as kube-apiserver's {@code --kubelet-client-certificate}:
@@ -68,5 +76,44 @@ final class KubeletClients {
 
   WebSocketClient webSockets() {
     return webSockets;
+  }
+
+  /**
+   * A WebSocket to the kubelet of {@code node}, paused so nothing the kubelet sends is lost before
+   * the client's side is ready.
+   */
+  Future<WebSocket> webSocket(NodeConnection node, String uri, List<String> protocols) {
+    return webSockets
+        .connect(
+            new WebSocketConnectOptions()
+                .setHost(node.host())
+                .setPort(node.port())
+                .setSsl(true)
+                .setURI(uri)
+                .setSubProtocols(protocols))
+        .map(
+            ws -> {
+              ws.pause();
+              return ws;
+            });
+  }
+
+  /**
+   * Answers the client with the kubelet's refusal of a WebSocket as the kubelet gave it, or, for a
+   * kubelet out of reach, with upstream's 500 "error dialing backend".
+   */
+  static void refused(RoutingContext rc, Throwable e) {
+    rc.request().resume();
+    if (e instanceof UpgradeRejectedException rejected) {
+      String type =
+          rejected.getHeaders() == null ? null : rejected.getHeaders().get("Content-Type");
+      Responses.send(
+          rc,
+          rejected.getStatus(),
+          type == null ? "text/plain; charset=utf-8" : type,
+          rejected.getBody() == null ? Buffer.buffer() : rejected.getBody());
+      return;
+    }
+    Responses.error(rc, Statuses.internalError("error dialing backend: " + e.getMessage()));
   }
 }

@@ -5,9 +5,7 @@ import dev.kvx.apiserver.rest.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +37,9 @@ final class PortForwardProxy {
 
   static final List<String> WEBSOCKET = List.of(TUNNEL, StreamProtocols.V4);
 
+  /** The kubelet's port-forward WebSocket protocol. */
+  private static final List<String> KUBELET_PROTOCOLS = List.of(StreamProtocols.V4);
+
   private final KubeletClients clients;
 
   PortForwardProxy(KubeletClients clients) {
@@ -64,7 +65,7 @@ final class PortForwardProxy {
                 ws ->
                     PortForwardSession.start(
                         PortForwardSession.ClientConnection.of(ws),
-                        (id, port) -> kubelet(node, base + "?ports=" + port)))
+                        (id, port) -> forwarded(node, base, port)))
             .onFailure(e -> Responses.error(rc, Statuses.badRequest(e.getMessage())));
         return;
       }
@@ -79,19 +80,8 @@ final class PortForwardProxy {
                     + WEBSOCKET));
         return;
       }
-      String query = ports(rc);
-      kubelet(node, base + query)
-          .onSuccess(
-              kubelet ->
-                  request
-                      .toWebSocket()
-                      .onSuccess(client -> WebSocketRelay.relay(client, kubelet))
-                      .onFailure(
-                          e -> {
-                            kubelet.close();
-                            Responses.error(rc, Statuses.badRequest(e.getMessage()));
-                          }))
-          .onFailure(e -> refused(rc, e));
+      WebSocketRelay.upgradeAndRelay(
+          rc, clients.webSocket(node, base + ports(rc), KUBELET_PROTOCOLS));
     } else if (StreamProtocols.UPGRADE_SPDY.equalsIgnoreCase(upgrade)) {
       request.resume();
       List<String> offered = request.headers().getAll(StreamProtocols.PROTOCOL_HEADER);
@@ -114,12 +104,17 @@ final class PortForwardProxy {
               socket ->
                   PortForwardSession.start(
                       PortForwardSession.ClientConnection.of(socket),
-                      (id, port) -> kubelet(node, base + "?ports=" + port)))
+                      (id, port) -> forwarded(node, base, port)))
           .onFailure(e -> Responses.error(rc, Statuses.badRequest(e.getMessage())));
     } else {
       request.resume();
       Responses.error(rc, Statuses.badRequest("Upgrade request required"));
     }
+  }
+
+  /** One forwarded connection of a SPDY session: a kubelet WebSocket for its port. */
+  private Future<WebSocket> forwarded(NodeConnection node, String base, int port) {
+    return clients.webSocket(node, base + "?ports=" + port, KUBELET_PROTOCOLS);
   }
 
   /** The client's {@code ports} parameters for the kubelet, as upstream's streamParams. */
@@ -134,37 +129,4 @@ final class PortForwardProxy {
     return query.toString();
   }
 
-  /** The kubelet's socket, paused so nothing it sends is lost before the client side is ready. */
-  private Future<WebSocket> kubelet(NodeConnection node, String uri) {
-    return clients
-        .webSockets()
-        .connect(
-            new WebSocketConnectOptions()
-                .setHost(node.host())
-                .setPort(node.port())
-                .setSsl(true)
-                .setURI(uri)
-                .setSubProtocols(List.of(StreamProtocols.V4)))
-        .map(
-            ws -> {
-              ws.pause();
-              return ws;
-            });
-  }
-
-  /** The kubelet's refusal as the kubelet gave it; a kubelet out of reach as upstream says it. */
-  private static void refused(RoutingContext rc, Throwable e) {
-    rc.request().resume();
-    if (e instanceof UpgradeRejectedException rejected) {
-      String type =
-          rejected.getHeaders() == null ? null : rejected.getHeaders().get("Content-Type");
-      Responses.send(
-          rc,
-          rejected.getStatus(),
-          type == null ? "text/plain; charset=utf-8" : type,
-          rejected.getBody() == null ? Buffer.buffer() : rejected.getBody());
-      return;
-    }
-    Responses.error(rc, Statuses.internalError("error dialing backend: " + e.getMessage()));
-  }
 }

@@ -2,13 +2,9 @@ package dev.kvx.apiserver.proxy;
 
 import dev.kvx.apiserver.errors.Statuses;
 import dev.kvx.apiserver.rest.Responses;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -58,18 +54,8 @@ final class RemoteCommandProxy {
       String protocol =
           StreamProtocols.negotiate(
               request.headers().getAll("Sec-WebSocket-Protocol"), StreamProtocols.WEBSOCKET);
-      kubelet(node, uri, protocol == null ? List.of() : List.of(protocol))
-          .onSuccess(
-              kubelet ->
-                  request
-                      .toWebSocket()
-                      .onSuccess(client -> WebSocketRelay.relay(client, kubelet))
-                      .onFailure(
-                          e -> {
-                            kubelet.close();
-                            Responses.error(rc, Statuses.badRequest(e.getMessage()));
-                          }))
-          .onFailure(e -> refused(rc, e));
+      WebSocketRelay.upgradeAndRelay(
+          rc, clients.webSocket(node, uri, protocol == null ? List.of() : List.of(protocol)));
     } else if (StreamProtocols.UPGRADE_SPDY.equalsIgnoreCase(upgrade)) {
       List<String> offered = request.headers().getAll(StreamProtocols.PROTOCOL_HEADER);
       String protocol = StreamProtocols.negotiate(offered, StreamProtocols.SPDY);
@@ -88,7 +74,7 @@ final class RemoteCommandProxy {
                     + "\n"));
         return;
       }
-      kubelet(node, uri, StreamProtocols.KUBELET_FOR_SPDY)
+      clients.webSocket(node, uri, StreamProtocols.KUBELET_FOR_SPDY)
           .onSuccess(
               kubelet -> {
                 // The request was paused until now; the raw connection must read again.
@@ -101,45 +87,11 @@ final class RemoteCommandProxy {
                           Responses.error(rc, Statuses.badRequest(e.getMessage()));
                         });
               })
-          .onFailure(e -> refused(rc, e));
+          .onFailure(e -> KubeletClients.refused(rc, e));
     } else {
       request.resume();
       Responses.error(rc, Statuses.badRequest("Upgrade request required"));
     }
-  }
-
-  /** The kubelet's socket, paused so nothing it sends is lost before the client is upgraded. */
-  private Future<WebSocket> kubelet(NodeConnection node, String uri, List<String> protocols) {
-    return clients
-        .webSockets()
-        .connect(
-            new WebSocketConnectOptions()
-                .setHost(node.host())
-                .setPort(node.port())
-                .setSsl(true)
-                .setURI(uri)
-                .setSubProtocols(protocols))
-        .map(
-            ws -> {
-              ws.pause();
-              return ws;
-            });
-  }
-
-  /** The kubelet's refusal as the kubelet gave it; a kubelet out of reach as upstream says it. */
-  private static void refused(RoutingContext rc, Throwable e) {
-    rc.request().resume();
-    if (e instanceof UpgradeRejectedException rejected) {
-      String type =
-          rejected.getHeaders() == null ? null : rejected.getHeaders().get("Content-Type");
-      Responses.send(
-          rc,
-          rejected.getStatus(),
-          type == null ? "text/plain; charset=utf-8" : type,
-          rejected.getBody() == null ? Buffer.buffer() : rejected.getBody());
-      return;
-    }
-    Responses.error(rc, Statuses.internalError("error dialing backend: " + e.getMessage()));
   }
 
   private static String goList(List<String> items) {

@@ -1,22 +1,9 @@
 package dev.kvx.apiserver.proxy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
-import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
-import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
-import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
-import io.netty.handler.codec.spdy.SpdyFrameCodec;
-import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
-import io.netty.handler.codec.spdy.SpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
-import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
-import io.netty.handler.codec.spdy.SpdyVersion;
-import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -26,7 +13,7 @@ import java.util.Map;
  * The server side of Kubernetes' SPDY/3.1 port-forward protocol ({@code portforward.k8s.io}), as
  * the kubelet's httpstream handler speaks it. No I/O: bytes from the client go in, events and bytes
  * for the client come out through {@link Output}. Netty's SPDY frame codec does the framing and
- * header compression, as in {@link SpdyStreams}.
+ * header compression ({@link SpdyFraming}), as in {@link SpdyStreams}.
  *
  * <p>Each forwarded connection is a pair of client-opened streams sharing a {@code requestID}
  * header: {@code streamType: error} (the client only reads it) and {@code streamType: data}, both
@@ -80,37 +67,19 @@ final class SpdyPortForwardStreams {
     }
   }
 
-  private final EmbeddedChannel codec =
-      new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+  private final SpdyFraming framing;
   private final Output out;
   private final Map<String, Pair> pairs = new HashMap<>();
   private final Map<Integer, Pair> byStream = new HashMap<>();
-  private boolean released;
 
   SpdyPortForwardStreams(Output out) {
     this.out = out;
+    this.framing = new SpdyFraming(this::onFrame, out::toClient, out::clientGone);
   }
 
   /** Bytes read from the client's connection. */
   void fromClient(Buffer bytes) {
-    if (released) {
-      return;
-    }
-    try {
-      codec.writeInbound(Unpooled.wrappedBuffer(bytes.getBytes()));
-    } catch (Exception e) { // Netty rethrows the decoder's checked SpdyProtocolException as is
-      out.clientGone("invalid SPDY frame: " + e.getMessage());
-      return;
-    }
-    Object frame;
-    while ((frame = codec.readInbound()) != null) {
-      try {
-        onFrame(frame);
-      } finally {
-        ReferenceCountUtil.release(frame);
-      }
-    }
-    flush();
+    framing.fromClient(bytes);
   }
 
   private void onFrame(Object frame) {
@@ -131,10 +100,6 @@ final class SpdyPortForwardStreams {
           out.reset(pair.requestId);
         }
       }
-    } else if (frame instanceof SpdyPingFrame ping) {
-      codec.writeOutbound(new DefaultSpdyPingFrame(ping.id()));
-    } else if (frame instanceof SpdyGoAwayFrame) {
-      out.clientGone("the client sent GOAWAY");
     }
     // SETTINGS, WINDOW_UPDATE and HEADERS carry nothing this protocol uses.
   }
@@ -145,7 +110,7 @@ final class SpdyPortForwardStreams {
     String portHeader = syn.headers().getAsString(PORT);
     int port = parsePort(portHeader);
     if (syn.isInvalid() || port < 1 || !(TYPE_DATA.equals(type) || TYPE_ERROR.equals(type))) {
-      codec.writeOutbound(new DefaultSpdyRstStreamFrame(id, SpdyStreamStatus.PROTOCOL_ERROR));
+      framing.refuse(id);
       return;
     }
     String requestId = syn.headers().getAsString(REQUEST_ID);
@@ -153,14 +118,11 @@ final class SpdyPortForwardStreams {
       // Upstream's guess for clients that send no request id: consecutive stream ids.
       requestId = Integer.toString(TYPE_ERROR.equals(type) ? id : id - 2);
     }
-    DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(id);
-    // An empty header block is unreadable to Go's framer (see SpdyStreams): echo the type.
-    reply.headers().set(STREAM_TYPE, type);
-    codec.writeOutbound(reply);
+    framing.reply(id, type);
     Pair pair = pairs.computeIfAbsent(requestId, Pair::new);
     if (TYPE_DATA.equals(type) ? pair.dataStream >= 0 : pair.errorStream >= 0) {
       // Upstream: "error stream already assigned"; the newcomer is refused.
-      codec.writeOutbound(new DefaultSpdyRstStreamFrame(id, SpdyStreamStatus.PROTOCOL_ERROR));
+      framing.refuse(id);
       return;
     }
     if (TYPE_DATA.equals(type)) {
@@ -194,39 +156,33 @@ final class SpdyPortForwardStreams {
   /** The pod's bytes for the connection's data stream. */
   void data(String requestId, Buffer data) {
     Pair pair = pairs.get(requestId);
-    if (released || pair == null || data.length() == 0) {
+    if (pair == null || data.length() == 0) {
       return;
     }
-    codec.writeOutbound(
-        new DefaultSpdyDataFrame(pair.dataStream, Unpooled.wrappedBuffer(data.getBytes())));
-    flush();
+    framing.data(pair.dataStream, data.getBytes());
+    framing.flush();
   }
 
   /** A failure for the connection's error stream (the client prints it). */
   void error(String requestId, String message) {
     Pair pair = pairs.get(requestId);
-    if (released || pair == null || message.isEmpty()) {
+    if (pair == null || message.isEmpty()) {
       return;
     }
-    codec.writeOutbound(
-        new DefaultSpdyDataFrame(
-            pair.errorStream, Unpooled.wrappedBuffer(message.getBytes(StandardCharsets.UTF_8))));
-    flush();
+    framing.data(pair.errorStream, message.getBytes(StandardCharsets.UTF_8));
+    framing.flush();
   }
 
   /** The connection is over: both streams end (FIN) and the pair is forgotten. */
   void finish(String requestId) {
     Pair pair = pairs.get(requestId);
-    if (released || pair == null) {
+    if (pair == null) {
       return;
     }
     forget(pair);
-    for (int id : new int[] {pair.dataStream, pair.errorStream}) {
-      DefaultSpdyDataFrame fin = new DefaultSpdyDataFrame(id);
-      fin.setLast(true);
-      codec.writeOutbound(fin);
-    }
-    flush();
+    framing.finish(pair.dataStream);
+    framing.finish(pair.errorStream);
+    framing.flush();
   }
 
   /** Forwarded connections whose streams are both open and not yet finished. */
@@ -242,28 +198,6 @@ final class SpdyPortForwardStreams {
 
   /** Frees the codec's buffers; call once the connection is gone. */
   void release() {
-    if (!released) {
-      released = true;
-      codec.finishAndReleaseAll();
-    }
-  }
-
-  private void flush() {
-    Buffer bytes = null;
-    Object encoded;
-    while ((encoded = codec.readOutbound()) != null) {
-      ByteBuf buf = (ByteBuf) encoded;
-      try {
-        if (bytes == null) {
-          bytes = Buffer.buffer(buf.readableBytes());
-        }
-        bytes.appendBytes(ByteBufUtil.getBytes(buf));
-      } finally {
-        buf.release();
-      }
-    }
-    if (bytes != null && bytes.length() > 0) {
-      out.toClient(bytes);
-    }
+    framing.release();
   }
 }

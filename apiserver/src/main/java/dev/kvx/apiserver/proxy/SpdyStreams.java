@@ -3,21 +3,9 @@ package dev.kvx.apiserver.proxy;
 import dev.kvx.apiserver.json.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
-import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
-import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
-import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
-import io.netty.handler.codec.spdy.SpdyFrameCodec;
-import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
-import io.netty.handler.codec.spdy.SpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
-import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
-import io.netty.handler.codec.spdy.SpdyVersion;
-import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The server side of Kubernetes' SPDY/3.1 remote-command protocol (v4.channel.k8s.io), translated
  * to the kubelet's WebSocket channels. No I/O here: bytes from the client and messages from the
  * kubelet go in; bytes for the client and messages for the kubelet come out through {@link Output}.
- * Netty's SPDY frame codec does the framing and header compression on an embedded channel.
+ * {@link SpdyFraming} (Netty's SPDY frame codec) does the framing and header compression.
  *
  * <p>The protocol, as the kubelet's remotecommand server and client-go's executor speak it: the
  * client opens one stream per purpose, named by its {@code streamType} header (error, stdin,
@@ -69,8 +57,7 @@ final class SpdyStreams {
     void clientGone(String why);
   }
 
-  private final EmbeddedChannel codec =
-      new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+  private final SpdyFraming framing;
   private final Set<String> expected;
   private final boolean kubeletTakesStdinClose;
   private final Output out;
@@ -81,7 +68,6 @@ final class SpdyStreams {
   private boolean stdinClosed;
   private boolean statusSent;
   private boolean ended;
-  private boolean released;
 
   /**
    * @param expected the stream types to wait for ({@link StreamOptions#expectedSpdyStreams()})
@@ -91,28 +77,12 @@ final class SpdyStreams {
     this.expected = Set.copyOf(expected);
     this.kubeletTakesStdinClose = kubeletTakesStdinClose;
     this.out = out;
+    this.framing = new SpdyFraming(this::onFrame, out::toClient, out::clientGone);
   }
 
   /** Bytes read from the client's connection. */
   void fromClient(Buffer bytes) {
-    if (released) {
-      return;
-    }
-    try {
-      codec.writeInbound(Unpooled.wrappedBuffer(bytes.getBytes()));
-    } catch (Exception e) { // Netty rethrows the decoder's checked SpdyProtocolException as is
-      out.clientGone("invalid SPDY frame: " + e.getMessage());
-      return;
-    }
-    Object frame;
-    while ((frame = codec.readInbound()) != null) {
-      try {
-        onFrame(frame);
-      } finally {
-        ReferenceCountUtil.release(frame);
-      }
-    }
-    flush();
+    framing.fromClient(bytes);
   }
 
   private void onFrame(Object frame) {
@@ -125,10 +95,6 @@ final class SpdyStreams {
       if (StreamOptions.STREAM_STDIN.equals(typesById.get(rst.streamId()))) {
         closeStdin();
       }
-    } else if (frame instanceof SpdyPingFrame ping) {
-      codec.writeOutbound(new DefaultSpdyPingFrame(ping.id()));
-    } else if (frame instanceof SpdyGoAwayFrame) {
-      out.clientGone("the client sent GOAWAY");
     }
     // SETTINGS, WINDOW_UPDATE and HEADERS carry nothing this protocol uses.
   }
@@ -136,18 +102,18 @@ final class SpdyStreams {
   private void opened(SpdySynStreamFrame syn) {
     int id = syn.streamId();
     if (syn.isInvalid()) {
-      codec.writeOutbound(new DefaultSpdyRstStreamFrame(id, SpdyStreamStatus.PROTOCOL_ERROR));
+      framing.refuse(id);
       return;
     }
     String type = syn.headers().getAsString(STREAM_TYPE);
-    codec.writeOutbound(reply(id, type));
+    framing.reply(id, type);
     if (type != null && !streamsByType.containsKey(type)) {
       streamsByType.put(type, id);
       typesById.put(id, type);
     }
     if (ended) {
       // The command finished before this stream opened: nothing more will come on it.
-      finish(id);
+      framing.finish(id);
       return;
     }
     if (syn.isLast() && StreamOptions.STREAM_STDIN.equals(type)) {
@@ -157,16 +123,6 @@ final class SpdyStreams {
       ready = true;
       out.streamsReady();
     }
-  }
-
-  /**
-   * A SYN_REPLY that carries a header: Netty encodes an empty header set as no header block at all,
-   * which Go's SPDY framer (kubectl's spdystream) cannot read, so the stream's type is echoed.
-   */
-  private static DefaultSpdySynReplyFrame reply(int id, String type) {
-    DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(id);
-    reply.headers().set(STREAM_TYPE, type == null ? "" : type);
-    return reply;
   }
 
   private void data(int id, ByteBuf content, boolean last) {
@@ -215,7 +171,7 @@ final class SpdyStreams {
 
   /** One binary message from the kubelet: its first byte names the channel. */
   void fromKubelet(Buffer message) {
-    if (ended || released || message.length() < 2) {
+    if (ended || framing.released() || message.length() < 2) {
       return; // an empty message on an output channel only says the streams are up
     }
     String type =
@@ -232,10 +188,8 @@ final class SpdyStreams {
     if (StreamOptions.STREAM_ERROR.equals(type)) {
       statusSent = true;
     }
-    codec.writeOutbound(
-        new DefaultSpdyDataFrame(
-            id, Unpooled.wrappedBuffer(message.getBytes(1, message.length()))));
-    flush();
+    framing.data(id, message.getBytes(1, message.length()));
+    framing.flush();
   }
 
   /** The kubelet closed its socket: the command is over; every stream ends (FIN). */
@@ -248,7 +202,7 @@ final class SpdyStreams {
    * client gets a Failure {@code Status} on the error stream, then every stream ends.
    */
   void fail(String message) {
-    if (ended || released) {
+    if (ended || framing.released()) {
       return;
     }
     Integer error = streamsByType.get(StreamOptions.STREAM_ERROR);
@@ -260,27 +214,20 @@ final class SpdyStreams {
       status.put("message", message);
       status.put("reason", "InternalError");
       status.put("code", 500);
-      codec.writeOutbound(
-          new DefaultSpdyDataFrame(error, Unpooled.wrappedBuffer(Json.bytes(status))));
+      framing.data(error, Json.bytes(status));
     }
     end();
   }
 
   private void end() {
-    if (ended || released) {
+    if (ended || framing.released()) {
       return;
     }
     ended = true;
     for (int id : typesById.keySet()) {
-      finish(id);
+      framing.finish(id);
     }
-    flush();
-  }
-
-  private void finish(int id) {
-    DefaultSpdyDataFrame fin = new DefaultSpdyDataFrame(id);
-    fin.setLast(true);
-    codec.writeOutbound(fin);
+    framing.flush();
   }
 
   boolean ended() {
@@ -289,29 +236,7 @@ final class SpdyStreams {
 
   /** Frees the codec's buffers; call once the connection is gone. */
   void release() {
-    if (!released) {
-      released = true;
-      codec.finishAndReleaseAll();
-    }
-  }
-
-  private void flush() {
-    Buffer bytes = null;
-    Object encoded;
-    while ((encoded = codec.readOutbound()) != null) {
-      ByteBuf buf = (ByteBuf) encoded;
-      try {
-        if (bytes == null) {
-          bytes = Buffer.buffer(buf.readableBytes());
-        }
-        bytes.appendBytes(ByteBufUtil.getBytes(buf));
-      } finally {
-        buf.release();
-      }
-    }
-    if (bytes != null && bytes.length() > 0) {
-      out.toClient(bytes);
-    }
+    framing.release();
   }
 
   private static Buffer message(byte channel, byte[] data) {

@@ -1,6 +1,11 @@
 package dev.kvx.apiserver.proxy;
 
+import dev.kvx.apiserver.errors.Statuses;
+import dev.kvx.apiserver.rest.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Joins a client's exec/attach WebSocket to the kubelet's, message by message: both speak the same
@@ -15,6 +20,25 @@ import io.vertx.core.http.WebSocketBase;
 final class WebSocketRelay {
 
   private WebSocketRelay() {}
+
+  /**
+   * Once the kubelet's socket is open, upgrades the client's (paused) request and relays between
+   * them; a kubelet refusal reaches the client as {@link KubeletClients#refused} words it.
+   */
+  static void upgradeAndRelay(RoutingContext rc, Future<WebSocket> kubeletSocket) {
+    kubeletSocket
+        .onSuccess(
+            kubelet ->
+                rc.request()
+                    .toWebSocket()
+                    .onSuccess(client -> relay(client, kubelet))
+                    .onFailure(
+                        e -> {
+                          kubelet.close();
+                          Responses.error(rc, Statuses.badRequest(e.getMessage()));
+                        }))
+        .onFailure(e -> KubeletClients.refused(rc, e));
+  }
 
   /** Starts relaying; the kubelet side may be paused (it is resumed here). */
   static void relay(WebSocketBase client, WebSocketBase kubelet) {
