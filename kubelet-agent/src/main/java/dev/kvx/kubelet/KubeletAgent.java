@@ -12,16 +12,17 @@ import dev.kvx.kubelet.nodestatus.MachineInfo;
 import dev.kvx.kubelet.nodestatus.NodeHealth;
 import dev.kvx.kubelet.nodestatus.NodeResources;
 import dev.kvx.kubelet.nodestatus.NodeSettings;
+import dev.kvx.kubelet.nodestatus.PodCidrUpdater;
 import dev.kvx.kubelet.runtime.ContainerRuntime;
 import dev.kvx.kubelet.runtime.InstrumentedRuntime;
 import dev.kvx.kubelet.runtime.RuntimeVersion;
 import dev.kvx.kubelet.runtime.docker.DockerClients;
 import dev.kvx.kubelet.runtime.docker.DockerRuntime;
-import dev.kvx.kubelet.runtime.simulated.PodIpRange;
 import dev.kvx.kubelet.runtime.simulated.SimulatedRuntime;
 import dev.kvx.kubelet.server.KubeletRoutes;
 import dev.kvx.kubelet.server.KubeletServer;
 import dev.kvx.kubelet.server.ServingCertificate;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,6 +74,7 @@ public final class KubeletAgent {
   private KubernetesClient client;
   private DockerClient docker;
   private SharedIndexInformer<Pod> informer;
+  private SharedIndexInformer<Node> nodeInformer;
   private String serverDeployment;
   private KubeletServer server;
 
@@ -205,18 +207,22 @@ public final class KubeletAgent {
     } else {
       version = new RuntimeVersion(SimulatedRuntime.RUNTIME_NAME, "0.1.0");
     }
-    int index = 0;
+    // Simulated nodes register without a pod CIDR and take the one the node IPAM controller gives
+    // them (Docker pods get their IPs from Docker's bridge instead).
+    Map<String, PodCidrUpdater.Target> podCidrTargets = new LinkedHashMap<>();
     for (String name : options.nodeNames()) {
-      ContainerRuntime raw =
-          simulated
-              ? new SimulatedRuntime(
-                  name,
-                  new PodIpRange(index),
-                  clock,
-                  options.simulatedRunningDelay(),
-                  options.simulatedCompleteDelay())
-              : new DockerRuntime(
-                  docker, name, options.sandboxImage(), options.sandboxCommand(), false);
+      ContainerRuntime raw;
+      if (simulated) {
+        SimulatedRuntime sim =
+            new SimulatedRuntime(
+                name, clock, options.simulatedRunningDelay(), options.simulatedCompleteDelay());
+        podCidrTargets.put(name, sim::updatePodCidr);
+        raw = sim;
+      } else {
+        raw =
+            new DockerRuntime(
+                docker, name, options.sandboxImage(), options.sandboxCommand(), false);
+      }
       ContainerRuntime runtime = new InstrumentedRuntime(raw, kubeletMetrics);
       NodeHealth health =
           simulated ? NodeHealth.healthy() : new HostNodeHealth(runtime, options.rootDir());
@@ -228,12 +234,11 @@ public final class KubeletAgent {
               options.nodeLabels(),
               capacity,
               allocatable,
-              simulated ? new PodIpRange(index).cidr() : null,
+              null,
               version,
               port,
               machine);
       nodes.put(name, new NodeAgent(settings, runtime, health, shared));
-      index++;
     }
     checks.add(
         "node-registered",
@@ -274,9 +279,48 @@ public final class KubeletAgent {
           }
         });
     informer.start();
+    if (simulated) {
+      // The kubelet's own Node informer (one node: by name; many: all nodes, as for pods).
+      var nodesOp = client.nodes();
+      nodeInformer =
+          nodeCount == 1
+              ? nodesOp.withField("metadata.name", options.nodeNames().get(0)).runnableInformer(0)
+              : nodesOp.runnableInformer(0);
+      nodeInformer.addEventHandler(new PodCidrUpdater(podCidrTargets, this::syncPodsOf));
+      nodeInformer.start();
+    }
     for (NodeAgent node : nodes.values()) {
       node.start(informer::hasSynced);
     }
+  }
+
+  /**
+   * Syncs every pod of {@code nodeName} again now (its runtime's network just became ready), rather
+   * than when each pod's retry timer fires. Each pod is handed over as the pod informer's store has
+   * it, read again until it holds still: the informer's own handler may deliver the same pod
+   * meanwhile, and the newest must be the one the node keeps.
+   */
+  private void syncPodsOf(String nodeName) {
+    NodeAgent node = nodes.get(nodeName);
+    if (node == null || informer == null) {
+      return;
+    }
+    for (Pod known : node.pods().all()) {
+      String key = known.getMetadata().getNamespace() + "/" + known.getMetadata().getName();
+      Pod delivered = null;
+      for (int i = 0; i < 10; i++) {
+        Pod latest = informer.getStore().getByKey(key);
+        if (latest == null || latest == delivered || !node.name().equals(nodeNameOf(latest))) {
+          break;
+        }
+        node.podUpdated(latest);
+        delivered = latest;
+      }
+    }
+  }
+
+  private static String nodeNameOf(Pod pod) {
+    return pod.getSpec() == null ? null : pod.getSpec().getNodeName();
   }
 
   private NodeAgent nodeOf(Pod pod) {
@@ -342,6 +386,9 @@ public final class KubeletAgent {
             () -> {
               if (informer != null) {
                 informer.stop();
+              }
+              if (nodeInformer != null) {
+                nodeInformer.stop();
               }
               nodes.values().forEach(NodeAgent::close);
               // Let syncs in flight finish their runtime calls (a stop may take its grace period)

@@ -92,7 +92,8 @@ class SimulatedNodesTest {
     assertThat(n7.getStatus().getCapacity().get("pods").getAmount()).isEqualTo("110");
     assertThat(n7.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort())
         .isEqualTo(agent.port());
-    assertThat(n7.getSpec().getPodCIDR()).isEqualTo("10.244.7.0/24");
+    // The agent sets no pod CIDR: the controller manager's node IPAM controller does.
+    assertThat(n7.getSpec().getPodCIDR()).isNull();
     assertThat(n7.getStatus().getConditions())
         .extracting(NodeCondition::getType)
         .containsExactly("MemoryPressure", "DiskPressure", "PIDPressure", "Ready");
@@ -125,6 +126,33 @@ class SimulatedNodesTest {
         .resource(pod("job-like", "sim-3", "Never"))
         .create();
 
+    // Without a pod CIDR no sandbox gets an IP: the pods wait (network not ready).
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              Pod p = cluster.pod("default", "p42");
+              return p.getStatus() == null
+                  || (p.getStatus().getPodIP() == null && !"Running".equals(p.getStatus().getPhase()));
+            });
+    // What the node IPAM controller does (this module's tests run no controller manager): a block
+    // per node that does not follow the node's index, so the IPs can only come from the Node.
+    IntStream.range(0, 100)
+        .parallel()
+        .forEach(
+            i ->
+                cluster
+                    .client
+                    .nodes()
+                    .withName("sim-" + i)
+                    .edit(
+                        n -> {
+                          n.getSpec().setPodCIDR("10.200." + (99 - i) + ".0/24");
+                          n.getSpec().setPodCIDRs(List.of("10.200." + (99 - i) + ".0/24"));
+                          return n;
+                        }));
+
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofSeconds(1))
@@ -135,11 +163,13 @@ class SimulatedNodesTest {
                     .hasSize(100)
                     .allSatisfy(
                         p -> {
+                          int i = Integer.parseInt(p.getMetadata().getName().substring(1));
                           assertThat(p.getStatus().getPhase()).isEqualTo("Running");
-                          assertThat(p.getStatus().getPodIP()).startsWith("10.24");
+                          assertThat(p.getStatus().getPodIP())
+                              .startsWith("10.200." + (99 - i) + ".");
                         }));
     Pod p42 = cluster.pod("default", "p42");
-    assertThat(p42.getStatus().getPodIP()).startsWith("10.244.42.");
+    assertThat(p42.getStatus().getPodIP()).isEqualTo("10.200.57.2");
     assertThat(p42.getStatus().getHostIP()).isEqualTo("127.0.0.1");
     assertThat(p42.getStatus().getContainerStatuses().get(0).getContainerID())
         .startsWith("kvx-simulated://");

@@ -3,48 +3,133 @@ package dev.kvx.kubelet.runtime.simulated;
 import java.util.BitSet;
 
 /**
- * A node's pod IPs for the simulated runtime: one /24 per node ({@code 10.<244+i/256>.<i%256>.0/24}
- * for node index {@code i}, like a cluster CIDR of 10.244.0.0/14 split per node), hosts .2 to .254.
+ * A node's pod IPs for the simulated runtime: the hosts of the node's pod CIDR ({@code
+ * spec.podCIDR}, given to the node by the controller manager's node IPAM controller), as a bridge
+ * CNI plugin hands them out: the network address and the first host (the bridge's gateway) and the
+ * broadcast address are never given to a pod, so a /24 holds .2 to .254. IPv4, prefix /16 to /28.
  * Thread-safe.
  */
 public final class PodIpRange {
-  private static final int FIRST = 2;
-  private static final int LAST = 254;
+  private static final int MIN_PREFIX = 16;
+  private static final int MAX_PREFIX = 28;
 
-  private final String prefix;
-  private final BitSet used = new BitSet(256);
+  private final String cidr;
+  private final long network;
+  private final int first;
+  private final int last;
+  private final BitSet used;
 
-  /** The range of the node with index {@code nodeIndex} (0 to 1023). */
-  public PodIpRange(int nodeIndex) {
-    if (nodeIndex < 0 || nodeIndex >= 1024) {
-      throw new IllegalArgumentException("node index must be in [0, 1024): " + nodeIndex);
+  /**
+   * The range of {@code cidr} ({@code 10.244.7.0/24}); host bits are masked off as Go's
+   * ParseCIDR does.
+   *
+   * @throws IllegalArgumentException when {@code cidr} is not an IPv4 CIDR with a /16 to /28 prefix
+   */
+  public PodIpRange(String cidr) {
+    int slash = cidr == null ? -1 : cidr.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException("invalid pod CIDR: " + cidr);
     }
-    this.prefix = "10." + (244 + nodeIndex / 256) + "." + (nodeIndex % 256) + ".";
+    long address = parseAddress(cidr.substring(0, slash), cidr);
+    int prefix;
+    try {
+      prefix = Integer.parseInt(cidr.substring(slash + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("invalid pod CIDR: " + cidr, e);
+    }
+    if (prefix < MIN_PREFIX || prefix > MAX_PREFIX) {
+      throw new IllegalArgumentException(
+          "pod CIDR " + cidr + " must have a prefix from /" + MIN_PREFIX + " to /" + MAX_PREFIX);
+    }
+    int size = 1 << (32 - prefix);
+    this.network = address & ~((long) size - 1);
+    this.cidr = format(network) + "/" + prefix;
+    this.first = 2;
+    this.last = size - 2;
+    this.used = new BitSet(size);
   }
 
-  /** The node's pod CIDR, for {@code spec.podCIDR}. */
+  /**
+   * The /24 the agent used to pick by node index ({@code 10.<244+i/256>.<i%256>.0/24}).
+   *
+   * @deprecated nodes take their CIDR from {@code spec.podCIDR} now; kept only so that
+   *     PortForwardTest (another owner's) compiles until it passes a CIDR
+   */
+  @Deprecated
+  public PodIpRange(int nodeIndex) {
+    this("10." + (244 + nodeIndex / 256) + "." + (nodeIndex % 256) + ".0/24");
+  }
+
+  /** The node's pod CIDR, normalised. */
   public String cidr() {
-    return prefix + "0/24";
+    return cidr;
   }
 
-  /** A free IP; throws when all are taken. */
+  /** How many pod IPs the range holds. */
+  public int capacity() {
+    return last - first + 1;
+  }
+
+  /** A free IP, the lowest; throws when all are taken. */
   public synchronized String allocate() {
-    int next = used.nextClearBit(FIRST);
-    if (next > LAST) {
-      throw new IllegalStateException("no free pod IP in " + cidr());
+    int next = used.nextClearBit(first);
+    if (next > last) {
+      throw new IllegalStateException("no free pod IP in " + cidr);
     }
     used.set(next);
-    return prefix + next;
+    return format(network + next);
   }
 
   /** Returns {@code ip} to the range (ignored when it is not from it). */
   public synchronized void release(String ip) {
-    if (ip != null && ip.startsWith(prefix)) {
-      try {
-        used.clear(Integer.parseInt(ip.substring(prefix.length())));
-      } catch (NumberFormatException e) {
-        // not ours
-      }
+    if (ip == null) {
+      return;
     }
+    long address;
+    try {
+      address = parseAddress(ip, ip);
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    long offset = address - network;
+    if (offset >= first && offset <= last) {
+      used.clear((int) offset);
+    }
+  }
+
+  private static long parseAddress(String address, String what) {
+    String[] octets = address.split("\\.", -1);
+    if (octets.length != 4) {
+      throw new IllegalArgumentException("invalid pod CIDR: " + what);
+    }
+    long value = 0;
+    for (String o : octets) {
+      int v;
+      try {
+        v = Integer.parseInt(o);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("invalid pod CIDR: " + what, e);
+      }
+      if (v < 0 || v > 255 || o.startsWith("+")) {
+        throw new IllegalArgumentException("invalid pod CIDR: " + what);
+      }
+      value = (value << 8) | v;
+    }
+    return value;
+  }
+
+  private static String format(long address) {
+    return ((address >> 24) & 0xFF)
+        + "."
+        + ((address >> 16) & 0xFF)
+        + "."
+        + ((address >> 8) & 0xFF)
+        + "."
+        + (address & 0xFF);
+  }
+
+  @Override
+  public String toString() {
+    return "PodIpRange(" + cidr + ")";
   }
 }

@@ -31,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A runtime without containers, for scale tests (KWOK's idea behind the ContainerRuntime seam):
- * sandboxes get an IP from the node's {@link PodIpRange}; a started container reports {@code
+ * sandboxes get an IP from the node's {@link PodIpRange} (its {@code spec.podCIDR}, handed in with
+ * {@link #updatePodCidr} once the node IPAM controller set it: until then a sandbox that needs an
+ * IP fails as a kubelet whose network plugin is not ready); a started container reports {@code
  * CREATED} for {@code runningDelay}, then {@code RUNNING}. Containers of pods whose restart policy
  * is Never or OnFailure then exit 0 after {@code completeDelay} (KWOK's default pod-complete
  * stage), so Jobs complete; init containers exit 0 as soon as they run. Images are always present,
@@ -48,7 +50,9 @@ public final class SimulatedRuntime implements ContainerRuntime {
       "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
   private final String nodeName;
-  private final PodIpRange ips;
+  // Null until the node has a pod CIDR; replaced as a whole, so a sandbox keeps the range it drew
+  // its IP from.
+  private volatile PodIpRange ips;
   private final Clock clock;
   private final Duration runningDelay;
   private final Duration completeDelay;
@@ -56,6 +60,16 @@ public final class SimulatedRuntime implements ContainerRuntime {
   private final Map<String, Container> containers = new ConcurrentHashMap<>();
 
   /**
+   * A runtime whose node has no pod CIDR yet: sandboxes that need an IP fail until {@link
+   * #updatePodCidr}.
+   */
+  public SimulatedRuntime(
+      String nodeName, Clock clock, Duration runningDelay, Duration completeDelay) {
+    this(nodeName, null, clock, runningDelay, completeDelay);
+  }
+
+  /**
+   * @param ips the node's pod IPs, or null until {@link #updatePodCidr}
    * @param runningDelay how long a started container takes to run
    * @param completeDelay how long containers of Never/OnFailure pods run before they exit 0; null
    *     or negative: they run until stopped
@@ -67,6 +81,30 @@ public final class SimulatedRuntime implements ContainerRuntime {
     this.clock = clock;
     this.runningDelay = runningDelay;
     this.completeDelay = completeDelay;
+  }
+
+  /**
+   * Takes the node's pod CIDR (as the kubelet hands {@code spec.podCIDR} to its runtime through
+   * CRI's UpdateRuntimeConfig). Sandboxes started from now on draw their IPs from it; running ones
+   * keep theirs. Cheap and non-blocking: fine on an informer thread.
+   *
+   * @return whether the CIDR changed
+   * @throws IllegalArgumentException when {@code cidr} is not a usable pod CIDR ({@link
+   *     PodIpRange})
+   */
+  public synchronized boolean updatePodCidr(String cidr) {
+    PodIpRange current = ips;
+    if (current != null && current.cidr().equals(new PodIpRange(cidr).cidr())) {
+      return false;
+    }
+    ips = new PodIpRange(cidr);
+    return true;
+  }
+
+  /** The node's pod CIDR, or null while it has none. */
+  public String podCidr() {
+    PodIpRange current = ips;
+    return current == null ? null : current.cidr();
   }
 
   @Override
@@ -91,6 +129,9 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
   @Override
   public String createSandbox(SandboxConfig config) {
+    if (!config.hostNetwork() && ips == null) {
+      throw networkNotReady();
+    }
     Map<String, String> labels = new HashMap<>(config.labels());
     labels.put(RuntimeLabels.POD_UID, config.pod().uid());
     labels.put(RuntimeLabels.POD_NAMESPACE, config.pod().namespace());
@@ -106,7 +147,14 @@ public final class SimulatedRuntime implements ContainerRuntime {
     Sandbox s = sandbox(sandboxId);
     synchronized (s) {
       if (!s.ready && !s.stopped) {
-        s.ip = s.config.hostNetwork() ? null : ips.allocate();
+        if (!s.config.hostNetwork()) {
+          PodIpRange range = ips;
+          if (range == null) {
+            throw networkNotReady();
+          }
+          s.ip = range.allocate();
+          s.range = range;
+        }
         s.ready = true;
       }
     }
@@ -119,8 +167,11 @@ public final class SimulatedRuntime implements ContainerRuntime {
       synchronized (s) {
         s.ready = false;
         s.stopped = true;
-        ips.release(s.ip);
+        if (s.range != null) {
+          s.range.release(s.ip);
+        }
         s.ip = null;
+        s.range = null;
       }
     }
   }
@@ -281,6 +332,20 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
   // ---- helpers ----
 
+  /**
+   * Upstream's kubelet refuses a pod sandbox while the runtime's network is not ready (no pod CIDR
+   * for a kubenet/bridge network), in these words; the pod worker retries.
+   */
+  private RuntimeOperationException networkNotReady() {
+    return new RuntimeOperationException(
+        "network is not ready: container runtime network not ready: NetworkReady=false"
+            + " reason:NetworkPluginNotReady message:node "
+            + nodeName
+            + " has no pod CIDR yet (spec.podCIDR is set by the controller manager's"
+            + " node-ipam-controller)",
+        null);
+  }
+
   private Sandbox sandbox(String id) {
     Sandbox s = sandboxes.get(id);
     if (s == null) {
@@ -319,6 +384,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
     boolean ready;
     boolean stopped;
     String ip;
+    PodIpRange range;
 
     Sandbox(String id, SandboxConfig config, Map<String, String> labels, Instant createdAt) {
       this.id = id;

@@ -20,7 +20,7 @@ class SimulatedRuntimeTest {
   final FakeClock clock = new FakeClock();
   final SimulatedRuntime runtime =
       new SimulatedRuntime(
-          "n1", new PodIpRange(3), clock, Duration.ofSeconds(1), Duration.ofSeconds(5));
+          "n1", new PodIpRange("10.244.3.0/24"), clock, Duration.ofSeconds(1), Duration.ofSeconds(5));
   final PodRef pod = new PodRef("uid-1", "default", "p");
 
   private String sandbox(String restartPolicy) {
@@ -54,7 +54,41 @@ class SimulatedRuntimeTest {
     assertThat(runtime.sandboxStatus(b).orElseThrow().ip()).isEqualTo("10.244.3.3");
     runtime.removeSandbox(a);
     assertThat(runtime.sandboxStatus(sandbox("Always")).orElseThrow().ip()).isEqualTo("10.244.3.2");
-    assertThat(new PodIpRange(300).cidr()).isEqualTo("10.245.44.0/24");
+  }
+
+  @Test
+  void withoutAPodCidrSandboxesFailAsNetworkNotReadyUntilOneArrives() {
+    SimulatedRuntime waiting =
+        new SimulatedRuntime("n2", clock, Duration.ofSeconds(1), Duration.ofSeconds(5));
+    SandboxConfig config = new SandboxConfig(pod, 0, "p", false, List.of(), "Always", Map.of());
+
+    assertThat(waiting.podCidr()).isNull();
+    assertThatThrownBy(() -> waiting.createSandbox(config))
+        .isInstanceOf(dev.kvx.kubelet.runtime.RuntimeOperationException.class)
+        .hasMessageStartingWith("network is not ready: ")
+        .hasMessageContaining("NetworkPluginNotReady")
+        .hasMessageContaining("node n2 has no pod CIDR yet");
+    assertThat(waiting.listSandboxes(Map.of())).isEmpty();
+    // A host-network pod needs no pod IP, as upstream's kubelet lets it run.
+    String host =
+        waiting.createSandbox(new SandboxConfig(pod, 0, "p", true, List.of(), "Always", Map.of()));
+    waiting.startSandbox(host);
+    assertThat(waiting.sandboxStatus(host).orElseThrow().ip()).isNull();
+
+    assertThat(waiting.updatePodCidr("10.244.9.0/24")).isTrue();
+    assertThat(waiting.updatePodCidr("10.244.9.0/24")).isFalse();
+    String id = waiting.createSandbox(config);
+    waiting.startSandbox(id);
+    assertThat(waiting.sandboxStatus(id).orElseThrow().ip()).isEqualTo("10.244.9.2");
+    assertThat(waiting.podCidr()).isEqualTo("10.244.9.0/24");
+
+    // A new CIDR serves new sandboxes; the running one keeps its IP and gives it back to its range.
+    assertThat(waiting.updatePodCidr("10.244.10.0/24")).isTrue();
+    String next = waiting.createSandbox(config);
+    waiting.startSandbox(next);
+    assertThat(waiting.sandboxStatus(next).orElseThrow().ip()).isEqualTo("10.244.10.2");
+    assertThat(waiting.sandboxStatus(id).orElseThrow().ip()).isEqualTo("10.244.9.2");
+    waiting.removeSandbox(id);
   }
 
   @Test
