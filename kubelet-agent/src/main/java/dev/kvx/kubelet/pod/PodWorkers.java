@@ -82,8 +82,20 @@ public final class PodWorkers {
         w.timer.cancel();
       }
       w.timerDue = due;
-      w.timer = clock.afterFunc(delay, () -> enqueue(uid));
+      w.timer = clock.afterFunc(delay, () -> fired(w, due));
     }
+  }
+
+  // A timer that fired is pending no more: later delays must set timers of their own. (The due
+  // instant tells this timer from a newer one that replaced it.)
+  private void fired(Worker w, java.time.Instant due) {
+    synchronized (w) {
+      if (w.timerDue == due) {
+        w.timer = null;
+        w.timerDue = null;
+      }
+    }
+    enqueue(w.uid);
   }
 
   /** Whether a worker exists for the pod (it was seen and not forgotten). */

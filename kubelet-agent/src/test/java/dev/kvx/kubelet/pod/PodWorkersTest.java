@@ -81,4 +81,28 @@ class PodWorkersTest {
     clock.step(Duration.ofSeconds(1));
     await().until(() -> syncs.get() == 2);
   }
+
+  @Test
+  void everyDelayedSyncRunsNotOnlyTheFirst() {
+    // Each sync asks for another in 10 s, as a pod in back-off does: a timer that fired must not
+    // keep later ones from being set.
+    AtomicInteger syncs = new AtomicInteger();
+    PodWorkers workers =
+        new PodWorkers(
+            executor,
+            clock,
+            uid -> {
+              syncs.incrementAndGet();
+              return Duration.ofSeconds(10);
+            });
+    workers.enqueue("a");
+    await().until(() -> syncs.get() == 1);
+    for (int expected = 2; expected <= 4; expected++) {
+      int sync = expected;
+      // Step the clock only once the sync has set its timer.
+      await().atMost(Duration.ofSeconds(5)).until(clock::hasWaiters);
+      clock.step(Duration.ofSeconds(10));
+      await().atMost(Duration.ofSeconds(5)).until(() -> syncs.get() == sync);
+    }
+  }
 }
