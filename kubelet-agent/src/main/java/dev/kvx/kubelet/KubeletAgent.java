@@ -18,6 +18,7 @@ import dev.kvx.kubelet.runtime.InstrumentedRuntime;
 import dev.kvx.kubelet.runtime.RuntimeVersion;
 import dev.kvx.kubelet.runtime.docker.DockerClients;
 import dev.kvx.kubelet.runtime.docker.DockerRuntime;
+import dev.kvx.kubelet.runtime.simulated.PodIpRange;
 import dev.kvx.kubelet.runtime.simulated.SimulatedRuntime;
 import dev.kvx.kubelet.server.KubeletRoutes;
 import dev.kvx.kubelet.server.KubeletServer;
@@ -208,14 +209,24 @@ public final class KubeletAgent {
       version = new RuntimeVersion(SimulatedRuntime.RUNTIME_NAME, "0.1.0");
     }
     // Simulated nodes register without a pod CIDR and take the one the node IPAM controller gives
-    // them (Docker pods get their IPs from Docker's bridge instead).
+    // them, unless the agent was given one (standalone: no controller manager). Docker pods get
+    // their IPs from Docker's bridge instead.
     Map<String, PodCidrUpdater.Target> podCidrTargets = new LinkedHashMap<>();
+    List<String> ownCidrs =
+        simulated && options.podCidr() != null
+            ? PodIpRange.perNode(options.podCidr(), nodeCount)
+            : null;
+    int index = 0;
     for (String name : options.nodeNames()) {
       ContainerRuntime raw;
+      String podCidr = ownCidrs == null ? null : ownCidrs.get(index++);
       if (simulated) {
         SimulatedRuntime sim =
             new SimulatedRuntime(
                 name, clock, options.simulatedRunningDelay(), options.simulatedCompleteDelay());
+        if (podCidr != null) {
+          sim.updatePodCidr(podCidr);
+        }
         podCidrTargets.put(name, sim::updatePodCidr);
         raw = sim;
       } else {
@@ -234,7 +245,7 @@ public final class KubeletAgent {
               options.nodeLabels(),
               capacity,
               allocatable,
-              null,
+              podCidr,
               version,
               port,
               machine);

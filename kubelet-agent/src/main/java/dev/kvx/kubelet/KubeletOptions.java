@@ -41,6 +41,7 @@ public final class KubeletOptions {
   private String sandboxImage = DEFAULT_SANDBOX_IMAGE;
   private List<String> sandboxCommand;
   private Duration simulatedRunningDelay = Duration.ofSeconds(1);
+  private String podCidr;
   private Duration simulatedCompleteDelay = Duration.ofSeconds(5);
   private Path tlsCertFile;
   private Path tlsPrivateKeyFile;
@@ -198,6 +199,20 @@ public final class KubeletOptions {
 
   public KubeletOptions sandboxCommand(List<String> sandboxCommand) {
     this.sandboxCommand = sandboxCommand == null ? null : List.copyOf(sandboxCommand);
+    return this;
+  }
+
+  /**
+   * Simulated runtime without a controller manager: the pod CIDR its nodes use ({@link
+   * dev.kvx.kubelet.runtime.simulated.PodIpRange#perNode}) instead of waiting for the node IPAM
+   * controller's; null (default) waits.
+   */
+  public String podCidr() {
+    return podCidr;
+  }
+
+  public KubeletOptions podCidr(String podCidr) {
+    this.podCidr = podCidr;
     return this;
   }
 

@@ -61,6 +61,40 @@ class SimulatedNodesTest {
   }
 
   @Test
+  void anAgentGivenAPodCidrRunsPodsWithoutAControllerManager() {
+    // Standalone mode (kubelet's --pod-cidr): no node IPAM controller runs against this API server.
+    agent =
+        cluster.startAgent(
+            cluster
+                .agentOptions("solo", dir.resolve("agent"))
+                .runtime(KubeletOptions.Runtime.SIMULATED)
+                .nodes(2)
+                .podCidr("10.250.0.0/23")
+                .simulatedRunningDelay(Duration.ofMillis(100)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(cluster.client.nodes().list().getItems())
+                    .extracting(n -> n.getMetadata().getName() + "=" + n.getSpec().getPodCIDR())
+                    .containsExactlyInAnyOrder("solo-0=10.250.0.0/24", "solo-1=10.250.1.0/24"));
+    cluster
+        .client
+        .pods()
+        .inNamespace("default")
+        .resource(pod("on-solo-1", "solo-1", "Always"))
+        .create();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Pod p = cluster.pod("default", "on-solo-1");
+              assertThat(p.getStatus().getPhase()).isEqualTo("Running");
+              assertThat(p.getStatus().getPodIP()).startsWith("10.250.1.");
+            });
+  }
+
+  @Test
   void hundredNodesRegisterTurnReadyAndRunTheirPods() {
     agent =
         cluster.startAgent(
@@ -134,7 +168,8 @@ class SimulatedNodesTest {
             () -> {
               Pod p = cluster.pod("default", "p42");
               return p.getStatus() == null
-                  || (p.getStatus().getPodIP() == null && !"Running".equals(p.getStatus().getPhase()));
+                  || (p.getStatus().getPodIP() == null
+                      && !"Running".equals(p.getStatus().getPhase()));
             });
     // What the node IPAM controller does (this module's tests run no controller manager): a block
     // per node that does not follow the node's index, so the IPs can only come from the Node.

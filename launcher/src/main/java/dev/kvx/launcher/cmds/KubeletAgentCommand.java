@@ -2,6 +2,7 @@ package dev.kvx.launcher.cmds;
 
 import dev.kvx.kubelet.KubeletAgent;
 import dev.kvx.kubelet.KubeletOptions;
+import dev.kvx.kubelet.runtime.simulated.PodIpRange;
 import dev.kvx.launcher.Foreground;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -147,6 +148,15 @@ public final class KubeletAgentCommand implements Callable<Integer> {
   List<String> sandboxCommand;
 
   @Option(
+      names = "--pod-cidr",
+      paramLabel = "CIDR",
+      description =
+          "Simulated runtime without a controller manager (standalone mode): the pods' IP range,"
+              + " split into one /24 per node when --nodes > 1. Default: each node waits for the"
+              + " pod CIDR the controller manager's node IPAM controller gives it.")
+  String podCidr;
+
+  @Option(
       names = "--simulated-running-delay",
       paramLabel = "DURATION",
       converter = SchedulerCommand.GoDuration.class,
@@ -219,6 +229,19 @@ public final class KubeletAgentCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--nodes > 1 needs --runtime=simulated");
     }
+    if (podCidr != null) {
+      if (runtime != KubeletOptions.Runtime.SIMULATED) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--pod-cidr needs --runtime=simulated (Docker gives pods its bridge's addresses)");
+      }
+      try {
+        PodIpRange.perNode(podCidr, nodes);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--pod-cidr: " + e.getMessage());
+      }
+    }
     if (port < 0 || port > 65535) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--port must be between 0 and 65535: " + port);
@@ -258,6 +281,7 @@ public final class KubeletAgentCommand implements Callable<Integer> {
         .dockerHost(dockerHost)
         .sandboxImage(sandboxImage)
         .sandboxCommand(sandboxCommand)
+        .podCidr(podCidr)
         .simulatedRunningDelay(simulatedRunningDelay)
         .simulatedCompleteDelay(simulatedCompleteDelay)
         .tlsCertFile(tlsCertFile)

@@ -82,4 +82,35 @@ class KubeletAgentCommandTest {
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("--runtime=simulated");
   }
+
+  @Test
+  void podCidrIsForSimulatedNodesAndMustHoldOneBlockPerNode() throws Exception {
+    KubeletOptions o =
+        parse(
+                "kubelet-agent",
+                "--kubeconfig=" + kubeconfig(),
+                "--runtime=simulated",
+                "--nodes=4",
+                "--pod-cidr=10.250.0.0/22")
+            .options();
+    assertThat(o.podCidr()).isEqualTo("10.250.0.0/22");
+
+    assertThatThrownBy(
+            parse(
+                    "kubelet-agent",
+                    "--kubeconfig=" + kubeconfig(),
+                    "--runtime=simulated",
+                    "--nodes=5",
+                    "--pod-cidr=10.250.0.0/22")
+                ::options)
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage(
+            "--pod-cidr: pod CIDR 10.250.0.0/22 holds 4 /24 block(s), not one per node for 5"
+                + " nodes");
+    assertThatThrownBy(
+            parse("kubelet-agent", "--kubeconfig=" + kubeconfig(), "--pod-cidr=10.250.0.0/24")
+                ::options)
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--pod-cidr needs --runtime=simulated");
+  }
 }

@@ -1,6 +1,8 @@
 package dev.kvx.kubelet.runtime.simulated;
 
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * A node's pod IPs for the simulated runtime: the hosts of the node's pod CIDR ({@code
@@ -58,6 +60,32 @@ public final class PodIpRange {
   @Deprecated
   public PodIpRange(int nodeIndex) {
     this("10." + (244 + nodeIndex / 256) + "." + (nodeIndex % 256) + ".0/24");
+  }
+
+  /**
+   * The pod CIDRs of {@code nodes} simulated nodes sharing {@code cidr} without a controller
+   * manager (kubelet's {@code --pod-cidr}, for standalone mode): one node gets all of it; several
+   * get its consecutive /24 blocks, the first nodes the first blocks.
+   *
+   * @throws IllegalArgumentException when {@code cidr} is invalid or too small for {@code nodes}
+   */
+  public static List<String> perNode(String cidr, int nodes) {
+    PodIpRange whole = new PodIpRange(cidr);
+    if (nodes == 1) {
+      return List.of(whole.cidr());
+    }
+    int prefix = Integer.parseInt(whole.cidr().substring(whole.cidr().indexOf('/') + 1));
+    long blocks = prefix <= 24 ? 1L << (24 - prefix) : 0;
+    if (nodes > blocks) {
+      throw new IllegalArgumentException(
+          "pod CIDR " + whole.cidr() + " holds " + blocks + " /24 block(s), not one per node for "
+              + nodes + " nodes");
+    }
+    List<String> cidrs = new ArrayList<>(nodes);
+    for (int i = 0; i < nodes; i++) {
+      cidrs.add(format(whole.network + 256L * i) + "/24");
+    }
+    return cidrs;
   }
 
   /** The node's pod CIDR, normalised. */

@@ -64,4 +64,19 @@ class PodIpRangeTest {
   void refusesWhatIsNotAnIpv4CidrFromSlash16ToSlash28(String cidr) {
     assertThatThrownBy(() -> new PodIpRange(cidr)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void perNodeGivesOneNodeTheWholeCidrAndSeveralItsConsecutiveBlocks() {
+    assertThat(PodIpRange.perNode("10.250.0.0/26", 1)).containsExactly("10.250.0.0/26");
+    assertThat(PodIpRange.perNode("10.250.0.7/16", 3))
+        .containsExactly("10.250.0.0/24", "10.250.1.0/24", "10.250.2.0/24");
+    assertThat(PodIpRange.perNode("10.250.0.0/23", 2))
+        .containsExactly("10.250.0.0/24", "10.250.1.0/24");
+    assertThatThrownBy(() -> PodIpRange.perNode("10.250.0.0/23", 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("pod CIDR 10.250.0.0/23 holds 2 /24 block(s), not one per node for 3 nodes");
+    assertThatThrownBy(() -> PodIpRange.perNode("10.250.0.0/25", 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("holds 0 /24 block(s)");
+  }
 }
