@@ -29,6 +29,17 @@ public final class ServiceAllocations implements StoreHook {
   private static final int NODE_PORT_MAX = 32767;
   private static final int ATTEMPTS = 64;
 
+  /**
+   * Random picks try the upper band of a range for this many attempts before the whole range, as
+   * upstream's allocators (ServiceIPStaticSubrange, ServiceNodePortStaticSubrange): the lower band
+   * is left for the addresses and ports users ask for by number.
+   */
+  private static final int UPPER_BAND_ATTEMPTS = ATTEMPTS / 2;
+
+  /** The node ports' lower band: min(max(16, size / 32), 128), as upstream; 86 for 30000-32767. */
+  static final int NODE_PORT_STATIC_BAND =
+      Math.min(Math.max(16, (NODE_PORT_MAX - NODE_PORT_MIN + 1) / 32), 128);
+
   private final Storage storage;
   private final Ipv4Range range;
 
@@ -141,8 +152,10 @@ public final class ServiceAllocations implements StoreHook {
     if (attempt >= ATTEMPTS) {
       return Future.failedFuture(Statuses.internalError("failed to allocate a serviceIP: range is full"));
     }
-    // Offsets 0 (network) and 1 (the kubernetes Service) are never handed out at random.
-    String ip = range.address(2 + ThreadLocalRandom.current().nextLong(range.size() - 3));
+    // Offsets 0 (network) and 1 (the kubernetes Service) are never handed out at random, nor is
+    // the last one (broadcast).
+    long first = attempt < UPPER_BAND_ATTEMPTS ? Math.max(2, staticBand(range.size())) : 2;
+    String ip = range.address(first + ThreadLocalRandom.current().nextLong(range.size() - 1 - first));
     return claim.claim(IPS + ip).compose(ok -> {
       if (ok) {
         setIp(spec, ip);
@@ -150,6 +163,14 @@ public final class ServiceAllocations implements StoreHook {
       }
       return claimRandomIp(spec, claim, attempt + 1);
     });
+  }
+
+  /**
+   * The service range's lower band: min(max(16, size / 16), 256) addresses, none for a range of
+   * fewer than 16, as upstream's ipallocator; 10.96.0.0-10.96.0.255 for 10.96.0.0/12.
+   */
+  static long staticBand(long size) {
+    return size < 16 ? 0 : Math.min(Math.max(16, size / 16), 256);
   }
 
   private static void setIp(ObjectNode spec, String ip) {
@@ -198,7 +219,8 @@ public final class ServiceAllocations implements StoreHook {
     if (attempt >= ATTEMPTS) {
       return Future.failedFuture(Statuses.internalError("failed to allocate a nodePort: range is full"));
     }
-    int p = NODE_PORT_MIN + ThreadLocalRandom.current().nextInt(NODE_PORT_MAX - NODE_PORT_MIN + 1);
+    int first = NODE_PORT_MIN + (attempt < UPPER_BAND_ATTEMPTS ? NODE_PORT_STATIC_BAND : 0);
+    int p = first + ThreadLocalRandom.current().nextInt(NODE_PORT_MAX - first + 1);
     return claim.claim(PORTS + p).compose(ok -> {
       if (ok) {
         port.put("nodePort", p);

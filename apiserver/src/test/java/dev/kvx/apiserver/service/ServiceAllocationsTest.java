@@ -37,7 +37,8 @@ class ServiceAllocationsTest {
     for (int i = 0; i < 5; i++) {
       Service s = api.client().services().inNamespace("default").resource(service("distinct-" + i, "ClusterIP", null, null))
           .create();
-      assertThat(s.getSpec().getClusterIP()).startsWith("10.").isNotEqualTo("10.96.0.1");
+      // Random addresses come from above the lower band (10.96.0.0/24 of a /12), as upstream's.
+      assertThat(s.getSpec().getClusterIP()).startsWith("10.").doesNotStartWith("10.96.0.");
       assertThat(s.getSpec().getClusterIPs()).containsExactly(s.getSpec().getClusterIP());
       ips.add(s.getSpec().getClusterIP());
     }
@@ -46,27 +47,32 @@ class ServiceAllocationsTest {
 
   @Test
   void aTakenAddressIsRefusedUntilReleased() {
-    api.client().services().inNamespace("default").resource(service("first", "ClusterIP", "10.96.5.5", null)).create();
+    api.client().services().inNamespace("default").resource(service("first", "ClusterIP", "10.96.0.55", null)).create();
     assertThatThrownBy(() -> api.client().services().inNamespace("default")
-        .resource(service("second", "ClusterIP", "10.96.5.5", null)).create())
+        .resource(service("second", "ClusterIP", "10.96.0.55", null)).create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
     assertThat(api.client().services().inNamespace("default").withName("second").get()).isNull();
     api.client().services().inNamespace("default").withName("first").delete();
     Service again = api.client().services().inNamespace("default")
-        .resource(service("second", "ClusterIP", "10.96.5.5", null)).create();
-    assertThat(again.getSpec().getClusterIP()).isEqualTo("10.96.5.5");
+        .resource(service("second", "ClusterIP", "10.96.0.55", null)).create();
+    assertThat(again.getSpec().getClusterIP()).isEqualTo("10.96.0.55");
   }
 
   @Test
   void nodePortsAreAllocatedInRange() {
-    Service s = api.client().services().inNamespace("default").resource(service("np", "NodePort", null, null)).create();
-    assertThat(s.getSpec().getPorts().get(0).getNodePort()).isBetween(30000, 32767);
-    Service fixed = api.client().services().inNamespace("default").resource(service("np-fixed", "NodePort", null, 31234))
+    for (int i = 0; i < 10; i++) {
+      Service s = api.client().services().inNamespace("default")
+          .resource(service("np-" + i, "NodePort", null, null)).create();
+      // Random ports come from above the lower band (30000-30085), which is left for ports asked
+      // for by number, as upstream's ServiceNodePortStaticSubrange.
+      assertThat(s.getSpec().getPorts().get(0).getNodePort()).isBetween(30086, 32767);
+    }
+    Service fixed = api.client().services().inNamespace("default").resource(service("np-fixed", "NodePort", null, 30007))
         .create();
-    assertThat(fixed.getSpec().getPorts().get(0).getNodePort()).isEqualTo(31234);
+    assertThat(fixed.getSpec().getPorts().get(0).getNodePort()).isEqualTo(30007);
     assertThatThrownBy(() -> api.client().services().inNamespace("default")
-        .resource(service("np-clash", "NodePort", null, 31234)).create())
+        .resource(service("np-clash", "NodePort", null, 30007)).create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
   }
