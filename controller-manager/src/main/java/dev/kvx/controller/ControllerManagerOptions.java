@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How to run the controller manager, as kube-controller-manager's flags: {@code --kubeconfig},
@@ -142,33 +143,23 @@ public record ControllerManagerOptions(
   }
 
   public ControllerManagerOptions withControllers(List<String> controllers) {
-    return new ControllerManagerOptions(
-        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
+    return copy(b -> b.controllers = controllers);
   }
 
   public ControllerManagerOptions withLeaderElect(boolean leaderElect) {
-    return new ControllerManagerOptions(
-        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
+    return copy(b -> b.leaderElect = leaderElect);
   }
 
   public ControllerManagerOptions withPort(int port) {
-    return new ControllerManagerOptions(
-        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
+    return copy(b -> b.port = port);
   }
 
   public ControllerManagerOptions withLeaderElection(LeaderElectionConfig leaderElection) {
-    return new ControllerManagerOptions(
-        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
+    return copy(b -> b.leaderElection = leaderElection);
   }
 
   public ControllerManagerOptions withClock(Clock clock) {
-    return new ControllerManagerOptions(
-        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
+    return copy(b -> b.clock = clock);
   }
 
   /**
@@ -176,10 +167,8 @@ public record ControllerManagerOptions(
    * (to shrink both, set the period first).
    */
   public ControllerManagerOptions withNodeMonitorGracePeriod(Duration nodeMonitorGracePeriod) {
-    return new ControllerManagerOptions(
-        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        Objects.requireNonNull(nodeMonitorGracePeriod, "nodeMonitorGracePeriod"),
-        nodeMonitorPeriod, nodeIpam);
+    Objects.requireNonNull(nodeMonitorGracePeriod, "nodeMonitorGracePeriod");
+    return copy(b -> b.nodeMonitorGracePeriod = nodeMonitorGracePeriod);
   }
 
   /**
@@ -187,17 +176,53 @@ public record ControllerManagerOptions(
    * (to lengthen both, set the grace period first).
    */
   public ControllerManagerOptions withNodeMonitorPeriod(Duration nodeMonitorPeriod) {
-    return new ControllerManagerOptions(
-        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod,
-        Objects.requireNonNull(nodeMonitorPeriod, "nodeMonitorPeriod"), nodeIpam);
+    Objects.requireNonNull(nodeMonitorPeriod, "nodeMonitorPeriod");
+    return copy(b -> b.nodeMonitorPeriod = nodeMonitorPeriod);
   }
 
   /** Options with another node IPAM configuration (the three node IPAM flags). */
   public ControllerManagerOptions withNodeIpam(NodeIpamConfiguration nodeIpam) {
-    return new ControllerManagerOptions(
-        kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
-        nodeMonitorGracePeriod, nodeMonitorPeriod,
-        Objects.requireNonNull(nodeIpam, "nodeIpam"));
+    Objects.requireNonNull(nodeIpam, "nodeIpam");
+    return copy(b -> b.nodeIpam = nodeIpam);
+  }
+
+  /** These options with {@code change} applied; the copy is validated like any other. */
+  private ControllerManagerOptions copy(Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a copy while it is being changed. */
+  private static final class Builder {
+    Path kubeconfig;
+    List<String> controllers;
+    boolean leaderElect;
+    String bindAddress;
+    int port;
+    LeaderElectionConfig leaderElection;
+    Clock clock;
+    Duration nodeMonitorGracePeriod;
+    Duration nodeMonitorPeriod;
+    NodeIpamConfiguration nodeIpam;
+
+    Builder(ControllerManagerOptions o) {
+      kubeconfig = o.kubeconfig;
+      controllers = o.controllers;
+      leaderElect = o.leaderElect;
+      bindAddress = o.bindAddress;
+      port = o.port;
+      leaderElection = o.leaderElection;
+      clock = o.clock;
+      nodeMonitorGracePeriod = o.nodeMonitorGracePeriod;
+      nodeMonitorPeriod = o.nodeMonitorPeriod;
+      nodeIpam = o.nodeIpam;
+    }
+
+    ControllerManagerOptions build() {
+      return new ControllerManagerOptions(
+          kubeconfig, controllers, leaderElect, bindAddress, port, leaderElection, clock,
+          nodeMonitorGracePeriod, nodeMonitorPeriod, nodeIpam);
+    }
   }
 }
