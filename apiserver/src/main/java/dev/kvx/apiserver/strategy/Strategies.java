@@ -33,6 +33,7 @@ public final class Strategies {
     register("", "Pod", new PodStrategy(priorityClasses));
     register("", "Service", new ServiceStrategy());
     register("", "Namespace", new NamespaceStrategy());
+    register("", "Node", new NodeStrategy());
     register("", "PersistentVolumeClaim", new PersistentVolumeClaimStrategy());
     register("", "Secret", new SecretStrategy());
     register("", "ConfigMap", new ConfigMapStrategy());
