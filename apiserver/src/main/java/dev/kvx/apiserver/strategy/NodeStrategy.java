@@ -8,11 +8,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * core/v1 Node's pod CIDRs, as upstream's node validation and v1 conversion: {@code
- * spec.podCIDR} and {@code spec.podCIDRs} always agree (the first of the list is the single
- * field), each is a CIDR, at most one per IP family, and once a node has them they never change:
- * the node IPAM controller (or a standalone kubelet) sets them from empty, and nothing moves a
- * node's pods to another range behind its back.
+ * core/v1 Node's pod CIDRs, as upstream's node validation and v1 conversion: {@code spec.podCIDR}
+ * and {@code spec.podCIDRs} always agree (the first of the list is the single field), each is a
+ * CIDR, at most one per IP family, and once a node has them they never change: the node IPAM
+ * controller (or a standalone kubelet) sets them from empty, and nothing moves a node's pods to
+ * another range behind its back.
  */
 final class NodeStrategy implements ResourceStrategy {
 
@@ -60,7 +60,8 @@ final class NodeStrategy implements ResourceStrategy {
     if (cidrs.size() > 2
         || (cidrs.size() == 2 && cidrs.get(0).contains(":") == cidrs.get(1).contains(":"))) {
       out.add(
-          FieldErrors.invalid(field, cidrs, "may specify no more than one CIDR for each IP family"));
+          FieldErrors.invalid(
+              field, cidrs, "may specify no more than one CIDR for each IP family"));
     }
     return out;
   }
