@@ -307,31 +307,13 @@ public final class KubeletAgent {
 
   /**
    * Syncs every pod of {@code nodeName} again now (its runtime's network just became ready), rather
-   * than when each pod's retry timer fires. Each pod is handed over as the pod informer's store has
-   * it, read again until it holds still: the informer's own handler may deliver the same pod
-   * meanwhile, and the newest must be the one the node keeps.
+   * than when each pod's retry timer fires.
    */
   private void syncPodsOf(String nodeName) {
     NodeAgent node = nodes.get(nodeName);
-    if (node == null || informer == null) {
-      return;
+    if (node != null) {
+      node.syncAllPods();
     }
-    for (Pod known : node.pods().all()) {
-      String key = known.getMetadata().getNamespace() + "/" + known.getMetadata().getName();
-      Pod delivered = null;
-      for (int i = 0; i < 10; i++) {
-        Pod latest = informer.getStore().getByKey(key);
-        if (latest == null || latest == delivered || !node.name().equals(nodeNameOf(latest))) {
-          break;
-        }
-        node.podUpdated(latest);
-        delivered = latest;
-      }
-    }
-  }
-
-  private static String nodeNameOf(Pod pod) {
-    return pod.getSpec() == null ? null : pod.getSpec().getNodeName();
   }
 
   private NodeAgent nodeOf(Pod pod) {

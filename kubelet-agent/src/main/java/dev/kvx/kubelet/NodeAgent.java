@@ -245,6 +245,13 @@ public final class NodeAgent implements AutoCloseable {
     workers.enqueue(PodSpecs.uid(pod));
   }
 
+  /** Asks every known pod of this node for a sync now (the pods themselves are unchanged). */
+  void syncAllPods() {
+    for (Pod pod : pods.all()) {
+      workers.enqueue(PodSpecs.uid(pod));
+    }
+  }
+
   /** A pod of this node deleted from the API. */
   void podRemoved(Pod pod) {
     pods.remove(pod);
