@@ -134,7 +134,8 @@ class PortForwardTest {
   @Test
   void aPodWithoutAddressGetsTheReasonOnEveryErrorChannel() throws Exception {
     runtime =
-        new SimulatedRuntime("n1", new PodIpRange(1), Clock.system(), Duration.ZERO, Duration.ZERO);
+        new SimulatedRuntime(
+            "n1", new PodIpRange("10.244.1.0/24"), Clock.system(), Duration.ZERO, Duration.ZERO);
     addresses = PodAddresses.fromRuntime();
 
     Session s = open("/portForward/ns/web?ports=80");

@@ -52,17 +52,6 @@ public final class PodIpRange {
   }
 
   /**
-   * The /24 the agent used to pick by node index ({@code 10.<244+i/256>.<i%256>.0/24}).
-   *
-   * @deprecated nodes take their CIDR from {@code spec.podCIDR} now; kept only so that
-   *     PortForwardTest (another owner's) compiles until it passes a CIDR
-   */
-  @Deprecated
-  public PodIpRange(int nodeIndex) {
-    this("10." + (244 + nodeIndex / 256) + "." + (nodeIndex % 256) + ".0/24");
-  }
-
-  /**
    * The pod CIDRs of {@code nodes} simulated nodes sharing {@code cidr} without a controller
    * manager (kubelet's {@code --pod-cidr}, for standalone mode): one node gets all of it; several
    * get its consecutive /24 blocks, the first nodes the first blocks.
